@@ -1,0 +1,3 @@
+from tightrope.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,88 @@
+"""check(changes, policy) -> Report. Knows no front end, no forge, no reporter."""
+
+from __future__ import annotations
+
+import dataclasses
+from fnmatch import fnmatchcase
+from typing import Iterable
+
+from tightrope.diff import FileChange
+from tightrope.findings import Finding, Report
+from tightrope.gitio import ChangeSet
+from tightrope.policy import Policy
+from tightrope.suppress import inline_allowed
+
+SCANNERS = ("secrets", "patterns", "dependencies")
+
+
+def _excluded(path: str, globs: Iterable[str]) -> bool:
+    return any(fnmatchcase(path, g) or fnmatchcase(path, g.rstrip("/") + "/*") for g in globs)
+
+
+def _skip_notes(changes: list[FileChange]) -> list[str]:
+    notes = []
+    for c in changes:
+        if c.skipped:
+            notes.append(f"{c.path}: skipped ({c.skipped})")
+        if c.undecodable_lines:
+            notes.append(f"{c.path}: {c.undecodable_lines} added line(s) are not UTF-8; scanned with replacement characters")
+    return notes
+
+
+def apply_policy(finding: Finding, policy: Policy) -> Finding:
+    override = policy.rules.get(finding.rule_id)
+    blocking, severity = finding.blocking, finding.severity
+    if override is not None:
+        blocking = blocking if override.blocking is None else override.blocking
+        severity = severity if override.severity is None else override.severity
+    return dataclasses.replace(finding, severity=severity, blocking=blocking and severity >= policy.fail_on)
+
+
+def check(
+    changeset: ChangeSet,
+    policy: Policy,
+    *,
+    scanners: Iterable[str] = SCANNERS,
+    baseline: frozenset[str] | set[str] = frozenset(),
+) -> Report:
+    scanners = set(scanners)
+    report = Report(notes=list(changeset.notes))
+    report.notes += _skip_notes(changeset.changes)
+    files = [c for c in changeset.changes if c.is_scannable and c.added and not _excluded(c.path, policy.exclude)]
+    report.scanned_files = len(files)
+    report.scanned_lines = sum(len(c.added) for c in files)
+
+    raw: list[Finding] = []
+    if "secrets" in scanners:
+        from tightrope.scan import secrets
+
+        for c in files:
+            raw += secrets.scan_lines(c.path, c.added)
+    if "dependencies" in scanners:
+        from tightrope.scan import dependencies
+
+        for c in files:
+            raw += dependencies.scan_lines(c.path, c.added, policy)
+    if "patterns" in scanners and policy.patterns:
+        from tightrope.scan import patterns
+
+        found, notes = patterns.scan(changeset, files, policy)
+        raw += found
+        report.notes += notes
+
+    lines = {c.path: {a.number: a.text for a in c.added} for c in files}
+    for f in raw:
+        if f.rule_id in policy.disable or any(fnmatchcase(f.rule_id, d) for d in policy.disable):
+            continue
+        if f.fingerprint in baseline:
+            report.suppressed += 1
+            continue
+        file_lines = lines.get(f.path, {})
+        verdicts = [inline_allowed(f, file_lines.get(n, "")) for n in range(f.line, f.end_line + 1)]
+        if True in verdicts:
+            report.suppressed += 1
+            continue
+        report.notes += [v for v in verdicts if isinstance(v, str)]
+        report.findings.append(apply_policy(f, policy))
+    report.findings.sort(key=Finding.sort_key)
+    return report

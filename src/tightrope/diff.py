@@ -1,0 +1,196 @@
+"""Unified diff -> files -> added lines. Pure: bytes in, data out.
+
+Reads `git diff` output (with `diff --git` headers) and plain `diff -u` output.
+Only what a change *adds* is kept; renames carry no added lines unless edited.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_HUNK = re.compile(rb"^@@ -\d+(?:,(?P<old>\d+))? \+(?P<new>\d+)(?:,(?P<count>\d+))? @@")
+_SUBMODULE_MODE = b"160000"
+
+
+@dataclass(frozen=True)
+class AddedLine:
+    number: int  # 1-based line number in the new file
+    text: str
+
+
+@dataclass
+class FileChange:
+    path: str  # new path ("" never; for deletions, the old path)
+    status: str = "modified"  # added | modified | deleted | renamed | copied
+    old_path: str = ""
+    added: list[AddedLine] = field(default_factory=list)
+    skipped: str = ""  # why this file's content was not scanned ("binary file", …)
+    undecodable_lines: int = 0  # lines that were not UTF-8 (decoded with U+FFFD)
+
+    @property
+    def is_scannable(self) -> bool:
+        return not self.skipped and self.status != "deleted"
+
+
+def unquote_path(raw: bytes) -> str:
+    """git's C-style quoted path ("a\\tb", octal bytes) -> str; unquoted passes through."""
+    if not raw.startswith(b'"'):
+        return raw.decode("utf-8", "surrogateescape")
+    body = raw[1:-1] if raw.endswith(b'"') else raw[1:]
+    out = bytearray()
+    i = 0
+    simple = {ord("n"): 10, ord("t"): 9, ord('"'): 34, ord("\\"): 92, ord("a"): 7,
+              ord("b"): 8, ord("f"): 12, ord("r"): 13, ord("v"): 11}
+    while i < len(body):
+        c = body[i]
+        if c == 92 and i + 1 < len(body):  # backslash
+            nxt = body[i + 1]
+            if 48 <= nxt <= 55 and i + 3 < len(body) + 1:
+                out.append(int(body[i + 1:i + 4], 8))
+                i += 4
+                continue
+            out.append(simple.get(nxt, nxt))
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return out.decode("utf-8", "surrogateescape")
+
+
+def _strip_prefix(path: str) -> str:
+    return path[2:] if path[:2] in ("a/", "b/") else path
+
+
+def _header_paths(rest: bytes) -> tuple[str, str]:
+    """Paths from `diff --git <rest>`, where rest is `a/X b/Y` (maybe quoted)."""
+    if rest.startswith(b'"'):
+        end = rest.index(b'" ', 1) + 1
+        return _strip_prefix(unquote_path(rest[:end])), _strip_prefix(unquote_path(rest[end + 1:]))
+    if rest.endswith(b'"'):
+        start = rest.rindex(b' "')
+        return _strip_prefix(unquote_path(rest[:start])), _strip_prefix(unquote_path(rest[start + 1:]))
+    # unquoted and (when not renamed) identical: "a/P b/P"
+    half = (len(rest) - 1) // 2
+    left, right = rest[:half], rest[half + 1:]
+    if left[2:] == right[2:]:
+        p = _strip_prefix(unquote_path(left))
+        return p, p
+    a, _, b = rest.partition(b" b/")
+    return _strip_prefix(unquote_path(a)), unquote_path(b)
+
+
+def _path_from_marker(line: bytes) -> str | None:
+    raw = line[4:].rstrip(b"\r\n").split(b"\t")[0]
+    if raw == b"/dev/null":
+        return None
+    return _strip_prefix(unquote_path(raw))
+
+
+def parse_diff(data: bytes) -> list[FileChange]:
+    """Parse a unified diff. Hunk line counts decide where a hunk ends, so a removed
+    line that reads `--- x` is never mistaken for a file header."""
+    files: list[FileChange] = []
+    current: FileChange | None = None
+    new_line = old_left = new_left = 0
+    in_git_header = False  # between `diff --git` and its first hunk
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if current is not None and (old_left > 0 or new_left > 0):
+            tag = line[:1]
+            if tag == b"+":
+                _add_line(current, new_line, line[1:])
+                new_line += 1
+                new_left -= 1
+            elif tag == b"-":
+                old_left -= 1
+            elif tag == b"\\":
+                pass  # "\ No newline at end of file"
+            else:  # context (" " or an empty line from a stripped trailing space)
+                new_line += 1
+                old_left -= 1
+                new_left -= 1
+            continue
+        if line.startswith(b"diff --git "):
+            old, new = _header_paths(line[len(b"diff --git "):].rstrip(b"\r"))
+            current = FileChange(path=new, old_path=old)
+            files.append(current)
+            in_git_header = True
+        elif line.startswith(b"--- ") and i < len(lines) and lines[i].startswith(b"+++ "):
+            old = _path_from_marker(line)
+            new = _path_from_marker(lines[i])
+            i += 1
+            if not in_git_header:
+                # a plain `diff -u` section without a `diff --git` header
+                current = FileChange(path=new or old or "", old_path=old or "")
+                files.append(current)
+            if new is None:
+                current.status = "deleted"
+                current.path = old or current.path
+            else:
+                current.path = new
+                if old is None:
+                    current.status = "added"
+        elif current is None:
+            continue  # preamble (e.g. the mail header of `git format-patch`)
+        elif line.startswith(b"@@"):
+            m = _HUNK.match(line)
+            if m:
+                in_git_header = False
+                old_left = int(m["old"]) if m["old"] is not None else 1
+                new_line = int(m["new"])
+                new_left = int(m["count"]) if m["count"] is not None else 1
+        else:
+            _header_line(current, line.rstrip(b"\r"))
+    return files
+
+
+def _add_line(change: FileChange, number: int, raw: bytes) -> None:
+    raw = raw.rstrip(b"\r")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", "replace")
+        change.undecodable_lines += 1
+    change.added.append(AddedLine(number, text))
+
+
+def _header_line(change: FileChange, line: bytes) -> None:
+    if line.startswith(b"new file mode"):
+        change.status = "added"
+        if line.endswith(_SUBMODULE_MODE):
+            change.skipped = "submodule"
+    elif line.startswith(b"deleted file mode"):
+        change.status = "deleted"
+    elif line.startswith(b"rename from "):
+        change.status = "renamed"
+        change.old_path = unquote_path(line[len(b"rename from "):])
+    elif line.startswith(b"rename to "):
+        change.path = unquote_path(line[len(b"rename to "):])
+    elif line.startswith(b"copy from "):
+        change.status = "copied"
+        change.old_path = unquote_path(line[len(b"copy from "):])
+    elif line.startswith(b"copy to "):
+        change.path = unquote_path(line[len(b"copy to "):])
+    elif line.startswith(b"index ") and line.endswith(_SUBMODULE_MODE):
+        change.skipped = "submodule"
+    elif line.startswith(b"Binary files ") or line.startswith(b"GIT binary patch"):
+        change.skipped = "binary file"
+
+
+def whole_file_as_added(path: str, content: bytes) -> FileChange:
+    """A file's content seen as one big addition (for `scan --all`)."""
+    change = FileChange(path=path, status="added")
+    if b"\0" in content[:8192]:
+        change.skipped = "binary file"
+        return change
+    for number, raw in enumerate(content.split(b"\n"), start=1):
+        _add_line(change, number, raw)
+    if change.added and change.added[-1].text == "" and content.endswith(b"\n"):
+        change.added.pop()
+    return change

@@ -1,0 +1,32 @@
+"""Errors a user can act on, and the exit codes every front end shares."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_BLOCKING = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+
+class TightropeError(Exception):
+    """A problem the user can fix: printed as `message` + `hint`, never as a traceback."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(TightropeError):
+    """Bad arguments or an input that cannot be read."""
+
+
+class PolicyError(TightropeError):
+    """The policy file is broken: the message names the key and the problem."""
+
+
+class GitError(TightropeError):
+    """git refused: an unknown revision, not a repository, a shallow clone…"""

@@ -1,0 +1,43 @@
+"""`tightrope hook pre-push`: the plain-git pre-push hook (pre-commit users get the same
+through PRE_COMMIT_FROM_REF/TO_REF in `tightrope scan`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+ZERO = "0" * 40
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("pre-push", help="scan what `git push` sends (reads git's pre-push stdin)")
+    p.add_argument("remote", nargs="?", default="origin")
+    p.add_argument("url", nargs="?", default="")
+    p.add_argument("--scanners", default=None)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tightrope import core, gitio, policy, suppress
+    from tightrope.frontends.scan_cmd import DEFAULT_SCANNERS, emit, parse_scanners
+
+    root = gitio.repo_root(".")
+    pol = policy.load(root)
+    baseline = suppress.load_baseline(root / pol.baseline)
+    worst = 0
+    for line in sys.stdin.read().splitlines():
+        parts = line.split()
+        if len(parts) != 4:
+            continue
+        _local_ref, local_sha, _remote_ref, remote_sha = parts
+        if set(local_sha) == {"0"}:
+            continue  # deleting a remote branch: nothing to scan
+        if set(remote_sha) != {"0"} and gitio.commit_exists(root, remote_sha):
+            changeset = gitio.commit_range(root, f"{remote_sha}..{local_sha}")
+        else:
+            changeset = gitio.unpushed(root, args.remote, local_sha)
+        report = core.check(changeset, pol, scanners=parse_scanners(args.scanners or DEFAULT_SCANNERS),
+                            baseline=baseline)
+        emit(report, [("text", None)])
+        worst = max(worst, 1 if report.blocking else 0)
+    return worst

@@ -1,0 +1,122 @@
+"""`tightrope scan`: pick what to look at, run the core, render, set the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from tightrope.errors import EXIT_BLOCKING, EXIT_OK, UsageError
+
+DEFAULT_SCANNERS = "secrets"  # patterns and dependencies join as they land
+
+
+def add_scan_arguments(p: argparse.ArgumentParser) -> None:
+    """Options shared by `scan` and `baseline`: what to look at and which policy."""
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--staged", action="store_true", help="the index against HEAD (default in a pre-commit hook)")
+    what.add_argument("--range", metavar="BASE..HEAD", help="a commit range (what CI uses)")
+    what.add_argument("--patch", metavar="FILE", help="a unified diff from FILE, or - for stdin")
+    what.add_argument("--all", action="store_true", help="every tracked file as if newly added")
+    p.add_argument("-C", dest="repo", default=".", metavar="DIR", help="the repository (default: .)")
+    p.add_argument("--policy", type=Path, help="policy file (default: .tightrope.toml or pyproject's [tool.tightrope])")
+    p.add_argument("--scanners", default=DEFAULT_SCANNERS,
+                   help=f"comma-separated subset of {DEFAULT_SCANNERS} (default: all)")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("scan", help="scan the lines a change adds",
+                       description="Scan only the lines a change adds. With no flag: staged changes if any, "
+                                   "else the last commit. Exit 0 clean, 1 blocking findings, 2 usage error.")
+    add_scan_arguments(p)
+    p.add_argument("--format", action="append", choices=("text", "json", "sarif"),
+                   help="output format; repeat with --output for several reports (default: text)")
+    p.add_argument("--output", action="append", metavar="FILE", help="write the matching --format here")
+    p.add_argument("--no-baseline", action="store_true", help="report baselined findings too")
+    p.set_defaults(func=run)
+
+
+def select_changes(args: argparse.Namespace):
+    """The ChangeSet the flags (or, in a hook, pre-commit's environment) point at."""
+    from tightrope import gitio
+
+    if args.patch:
+        data = sys.stdin.buffer.read() if args.patch == "-" else _read_patch(args.patch)
+        try:
+            root = gitio.repo_root(args.repo)
+        except Exception:
+            root = None
+        return gitio.patch(data, root)
+    root = gitio.repo_root(args.repo)
+    if args.range:
+        return gitio.commit_range(root, args.range)
+    if args.all:
+        return gitio.tracked_files(root)
+    from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    if not args.staged and from_ref and to_ref:  # pre-push (or manual stage with refs)
+        return gitio.commit_range(root, f"{from_ref}..{to_ref}")
+    if not args.staged and os.environ.get("PRE_COMMIT_REMOTE_NAME"):
+        return gitio.unpushed(root, os.environ["PRE_COMMIT_REMOTE_NAME"])  # first push: no refs
+    if args.staged or os.environ.get("PRE_COMMIT") or gitio.has_staged_changes(root):
+        return gitio.staged(root)
+    return gitio.last_commit(root)
+
+
+def _read_patch(name: str) -> bytes:
+    try:
+        return Path(name).read_bytes()
+    except OSError as e:
+        raise UsageError(f"cannot read patch {name}: {e.strerror}", "give a readable file, or - for stdin")
+
+
+def parse_scanners(text: str) -> tuple[str, ...]:
+    from tightrope.core import SCANNERS
+
+    names = tuple(s.strip() for s in text.split(",") if s.strip())
+    unknown = [n for n in names if n not in SCANNERS]
+    if unknown or not names:
+        raise UsageError(f"unknown scanner(s): {', '.join(unknown) or '(none given)'}",
+                         f"choose from {', '.join(SCANNERS)}")
+    return names
+
+
+def _outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    formats = args.format or ["text"]
+    outputs = args.output or []
+    if len(outputs) > len(formats):
+        raise UsageError("more --output than --format", "pair each --output with a --format before it")
+    pairs = [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
+    if sum(1 for _, out in pairs if out is None) > 1:
+        raise UsageError("only one format can go to the terminal", "give an --output FILE for the others")
+    return pairs
+
+
+def emit(report, pairs: list[tuple[str, str | None]]) -> None:
+    from tightrope.report import render
+
+    for fmt, out in pairs:
+        if out is None:
+            color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+            sys.stdout.write(render(report, fmt, color=color))
+            sys.stdout.flush()
+        else:
+            try:
+                Path(out).write_text(render(report, fmt), encoding="utf-8")
+            except OSError as e:
+                raise UsageError(f"cannot write {out}: {e.strerror}", "check the --output path")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tightrope import core, policy, suppress
+
+    pairs = _outputs(args)
+    scanners = parse_scanners(args.scanners)
+    changeset = select_changes(args)
+    pol = policy.load(changeset.root, args.policy)
+    baseline: set[str] = set()
+    if not args.no_baseline and changeset.root is not None:
+        baseline = suppress.load_baseline(changeset.root / pol.baseline)
+    report = core.check(changeset, pol, scanners=scanners, baseline=baseline)
+    emit(report, pairs)
+    return EXIT_BLOCKING if report.blocking else EXIT_OK

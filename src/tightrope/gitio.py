@@ -1,0 +1,205 @@
+"""The only module that talks to git.
+
+The hook's hot path uses plain `git` subprocess calls (bytes, no colour, no external
+diff, no pager): one `git diff` and, when patterns need whole files, one
+`git cat-file --batch`. GitPython is used where walking commits reads better
+(`commits()` for verify and log) and is imported only there.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from tightrope.diff import FileChange, parse_diff, whole_file_as_added
+from tightrope.errors import GitError, UsageError
+
+if TYPE_CHECKING:
+    import git
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+INDEX = ":"  # ChangeSet.rev for content read from the index
+_DIFF_FLAGS = [
+    "--no-color", "--no-ext-diff", "--no-textconv", "-U0", "-M", "--submodule=short",
+    "--src-prefix=a/", "--dst-prefix=b/", "--ignore-submodules=none",
+]
+
+
+def run_git(root: Path | str | None, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
+    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+    cmd = ["git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", *args]
+    try:
+        proc = subprocess.run(cmd, cwd=root, input=input, capture_output=True, env=env)
+    except FileNotFoundError:
+        raise UsageError("git is not installed or not on PATH", "install git and try again")
+    if check and proc.returncode != 0:
+        raise GitError(f"git {args[0]} failed: {proc.stderr.decode(errors='replace').strip()}")
+    return proc.stdout
+
+
+def repo_root(cwd: Path | str = ".") -> Path:
+    proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True)
+    if proc.returncode != 0:
+        raise GitError(
+            f"{os.path.abspath(cwd)} is not inside a git repository",
+            "run tightrope inside a repository, or scan a patch with `tightrope scan --patch FILE`",
+        )
+    return Path(os.fsdecode(proc.stdout.strip()))
+
+
+@dataclass
+class ChangeSet:
+    """What a scan looks at: the files a change touches and their added lines.
+
+    `rev` says where the post-change content lives: INDEX for staged changes, a commit
+    SHA for ranges, "" when there is no repository (a patch from stdin).
+    """
+
+    changes: list[FileChange]
+    source: str  # staged | range | patch | all | commit
+    root: Path | None = None
+    rev: str = ""
+    description: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def read_files(self, paths: list[str]) -> dict[str, bytes]:
+        """Post-change content of `paths` from the index or the head commit (never the work tree)."""
+        if self.root is None or not self.rev or not paths:
+            return {}
+        return read_blobs(self.root, [f"{self.rev}{p}" if self.rev == INDEX else f"{self.rev}:{p}" for p in paths], paths)
+
+
+def read_blobs(root: Path, specs: list[str], names: list[str]) -> dict[str, bytes]:
+    """Read many blobs in one `git cat-file --batch` call; missing ones are left out."""
+    payload = "".join(s + "\n" for s in specs).encode("utf-8", "surrogateescape")
+    out = run_git(root, "cat-file", "--batch", input=payload)
+    result: dict[str, bytes] = {}
+    pos = 0
+    for name in names:
+        nl = out.index(b"\n", pos)
+        header = out[pos:nl].split(b" ")
+        pos = nl + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            result[name] = out[pos:pos + size]
+            pos += size + 1
+    return result
+
+
+def _is_shallow(root: Path) -> bool:
+    return run_git(root, "rev-parse", "--is-shallow-repository", check=False).strip() == b"true"
+
+
+def resolve(root: Path, rev: str) -> str:
+    out = run_git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False).strip()
+    if out:
+        return out.decode()
+    if _is_shallow(root):
+        raise GitError(
+            f"unknown revision {rev!r}: this is a shallow clone and {rev!r} is not in it",
+            "fetch more history: `git fetch --unshallow` (or `actions/checkout` with `fetch-depth: 0`, "
+            "GitLab `GIT_DEPTH: 0`)",
+        )
+    raise GitError(f"unknown revision {rev!r}", "check the name with `git log --oneline`; fetch it if it is remote")
+
+
+def commit_exists(root: Path, sha: str) -> bool:
+    return bool(run_git(root, "rev-parse", "--verify", "--quiet", f"{sha}^{{commit}}", check=False).strip())
+
+
+def _has_head(root: Path) -> bool:
+    return bool(run_git(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).strip())
+
+
+def staged(root: Path) -> ChangeSet:
+    base = "HEAD" if _has_head(root) else EMPTY_TREE
+    data = run_git(root, "diff", "--cached", *_DIFF_FLAGS, base, "--")
+    return ChangeSet(parse_diff(data), "staged", root, INDEX, "staged changes")
+
+
+def has_staged_changes(root: Path) -> bool:
+    base = "HEAD" if _has_head(root) else EMPTY_TREE
+    return bool(run_git(root, "diff", "--cached", "--name-only", base, "--").strip())
+
+
+def commit_range(root: Path, spec: str) -> ChangeSet:
+    """`BASE..HEAD` or `BASE...HEAD`: what HEAD adds since it forked from BASE."""
+    sep = "..." if "..." in spec else ".."
+    if sep not in spec:
+        raise UsageError(f"--range wants BASE..HEAD, got {spec!r}", "for example: --range origin/main..HEAD")
+    base_name, head_name = spec.split(sep, 1)
+    head = resolve(root, head_name or "HEAD")
+    base = resolve(root, base_name or "HEAD")
+    merge_base = run_git(root, "merge-base", base, head, check=False).strip().decode()
+    if not merge_base:
+        if _is_shallow(root):
+            raise GitError(
+                f"{base_name} and {head_name or 'HEAD'} share no history in this shallow clone",
+                "fetch more history: `git fetch --unshallow` (or `fetch-depth: 0` in CI)",
+            )
+        merge_base = EMPTY_TREE  # unrelated histories: everything in HEAD is new
+    changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, merge_base, head, "--"))
+    cs = ChangeSet(changes, "range", root, head, f"{base_name}..{head_name or 'HEAD'}")
+    if merge_base == head:
+        cs.notes.append(f"empty range {spec}: nothing to scan")
+    return cs
+
+
+def unpushed(root: Path, remote: str, local: str = "HEAD") -> ChangeSet:
+    """A first push (no remote ref): what `local` has that no ref of `remote` has."""
+    head = resolve(root, local)
+    shas = run_git(root, "rev-list", "--topo-order", "--reverse", head, "--not", f"--remotes={remote}").split()
+    if not shas:
+        return ChangeSet([], "range", root, head, f"{local} (nothing new for {remote})", ["nothing to push: nothing to scan"])
+    parents = run_git(root, "rev-list", "--parents", "-n", "1", shas[0].decode()).split()[1:]
+    base = parents[0].decode() if parents else EMPTY_TREE
+    changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, base, head, "--"))
+    return ChangeSet(changes, "range", root, head, f"commits not yet on {remote}")
+
+
+def last_commit(root: Path) -> ChangeSet:
+    if not _has_head(root):
+        return ChangeSet([], "commit", root, "", "no commits yet", ["no commits and nothing staged: nothing to scan"])
+    head = resolve(root, "HEAD")
+    parents = run_git(root, "rev-list", "--parents", "-n", "1", head).split()[1:]
+    parent = parents[0].decode() if parents else EMPTY_TREE
+    changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, parent, head, "--"))
+    cs = ChangeSet(changes, "commit", root, head, f"last commit {head[:12]}")
+    if len(parents) > 1:
+        cs.notes.append(f"{head[:12]} is a merge commit: scanned what it brings in over its first parent")
+    return cs
+
+
+def tracked_files(root: Path) -> ChangeSet:
+    """Every file in the index, seen as newly added (a first full sweep)."""
+    entries = run_git(root, "ls-files", "-s", "-z").split(b"\0")
+    paths, notes = [], []
+    submodules = []
+    for entry in entries:
+        if not entry:
+            continue
+        meta, _, path = entry.partition(b"\t")
+        name = path.decode("utf-8", "surrogateescape")
+        if meta.startswith(b"160000"):
+            submodules.append(name)
+        elif meta.split(b" ")[2] == b"0":  # stage 0 only (skip conflict stages)
+            paths.append(name)
+    blobs = read_blobs(root, [f":{p}" for p in paths], paths)
+    changes = [whole_file_as_added(p, blobs.get(p, b"")) for p in paths]
+    changes += [FileChange(path=s, status="added", skipped="submodule") for s in submodules]
+    return ChangeSet(changes, "all", root, INDEX, "all tracked files", notes)
+
+
+def patch(data: bytes, root: Path | None = None) -> ChangeSet:
+    return ChangeSet(parse_diff(data), "patch", root, "", "patch")
+
+
+def commits(root: Path, spec: str) -> Iterator["git.Commit"]:
+    """Commits of a range, oldest first (GitPython: metadata reads better than parsing)."""
+    import git
+
+    repo = git.Repo(root)
+    yield from reversed(list(repo.iter_commits(spec)))

@@ -1,0 +1,192 @@
+"""The policy: `.tightrope.toml` or `[tool.tightrope]` in `pyproject.toml`.
+
+A missing file means safe defaults; a broken one is a PolicyError that names the key
+(and, for TOML syntax errors, the line). Unknown keys are errors too: a typo must never
+silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from tightrope.errors import PolicyError
+from tightrope.findings import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+POLICY_FILE = ".tightrope.toml"
+REQUIRE_LEVELS = ("off", "trailers", "named-human", "signed")
+
+
+@dataclass(frozen=True)
+class RuleOverride:
+    blocking: bool | None = None
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class IdentityPolicy:
+    require: str = "trailers"
+    allowed_agents: tuple[str, ...] = ()  # empty: any known agent
+    allowed_signers: str = ".tightrope/allowed_signers"
+    require_commit_signature: bool = False
+    tag_merges: bool = False
+    branches: tuple[tuple[str, str], ...] = ()  # (glob, require) overrides, first match wins
+
+    def require_for(self, branch: str) -> str:
+        from fnmatch import fnmatchcase
+
+        for pattern, level in self.branches:
+            if fnmatchcase(branch, pattern):
+                return level
+        return self.require
+
+
+@dataclass(frozen=True)
+class DependencyPolicy:
+    require_pins: bool = False
+    allow: tuple[str, ...] = ()  # internal names that are not on the public lists
+
+
+@dataclass(frozen=True)
+class Policy:
+    fail_on: Severity = Severity.HIGH
+    exclude: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    baseline: str = ".tightrope/baseline.json"
+    patterns: bool = True
+    rules: dict[str, RuleOverride] = field(default_factory=dict)
+    approved_mcp_servers: tuple[str, ...] = ()
+    dependencies: DependencyPolicy = DependencyPolicy()
+    identity: IdentityPolicy = IdentityPolicy()
+    source: str = "defaults"
+
+
+# --- validation helpers: each returns the value or raises PolicyError naming the key ---
+
+def _bool(key: str, v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise PolicyError(f"{key} must be true or false, got {v!r}")
+    return v
+
+
+def _str(key: str, v: Any) -> str:
+    if not isinstance(v, str) or not v:
+        raise PolicyError(f"{key} must be a non-empty string, got {v!r}")
+    return v
+
+
+def _str_list(key: str, v: Any) -> tuple[str, ...]:
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise PolicyError(f"{key} must be a list of strings, got {v!r}")
+    return tuple(v)
+
+
+def _severity(key: str, v: Any) -> Severity:
+    try:
+        return Severity.parse(v)
+    except (KeyError, AttributeError):
+        names = ", ".join(str(s) for s in Severity)
+        raise PolicyError(f"{key} must be one of {names}, got {v!r}")
+
+
+def _require(key: str, v: Any) -> str:
+    if v not in REQUIRE_LEVELS:
+        raise PolicyError(f"{key} must be one of {', '.join(REQUIRE_LEVELS)}, got {v!r}")
+    return v
+
+
+def _table(key: str, v: Any) -> dict:
+    if not isinstance(v, dict):
+        raise PolicyError(f"{key} must be a table, got {v!r}")
+    return v
+
+
+def _take(section: str, raw: dict, spec: dict[str, Callable[[str, Any], Any]]) -> dict[str, Any]:
+    out = {}
+    for key, value in raw.items():
+        name = f"{section}.{key}" if section else key
+        if key not in spec:
+            known = ", ".join(sorted(spec))
+            raise PolicyError(f"unknown key {name!r}", f"known keys here: {known}")
+        out[key] = spec[key](name, value)
+    return out
+
+
+def _rules(key: str, v: Any) -> dict[str, RuleOverride]:
+    result = {}
+    for rule_id, body in _table(key, v).items():
+        fields = _take(f"{key}.{rule_id}", _table(f"{key}.{rule_id}", body),
+                       {"blocking": _bool, "severity": _severity})
+        result[rule_id] = RuleOverride(**fields)
+    return result
+
+
+def _identity(key: str, v: Any) -> IdentityPolicy:
+    fields = _take(key, _table(key, v), {
+        "require": _require, "allowed_agents": _str_list, "allowed_signers": _str,
+        "require_commit_signature": _bool, "tag_merges": _bool, "branches": _table,
+    })
+    if "branches" in fields:
+        fields["branches"] = tuple(
+            (glob, _require(f"{key}.branches.{glob}", level)) for glob, level in fields["branches"].items()
+        )
+    return IdentityPolicy(**fields)
+
+
+def _dependencies(key: str, v: Any) -> DependencyPolicy:
+    return DependencyPolicy(**_take(key, _table(key, v), {"require_pins": _bool, "allow": _str_list}))
+
+
+def _mcp(key: str, v: Any) -> tuple[str, ...]:
+    return _take(key, _table(key, v), {"approved_servers": _str_list}).get("approved_servers", ())
+
+
+_TOP = {
+    "fail_on": _severity, "exclude": _str_list, "disable": _str_list, "baseline": _str,
+    "patterns": _bool, "rules": _rules, "identity": _identity, "dependencies": _dependencies,
+    "mcp": _mcp,
+}
+
+
+def parse(raw: dict, source: str) -> Policy:
+    try:
+        fields = _take("", raw, _TOP)
+    except PolicyError as e:
+        raise PolicyError(f"{source}: {e.message}", e.hint or "fix the key or remove it; see the README's policy section")
+    if "mcp" in fields:
+        fields["approved_mcp_servers"] = fields.pop("mcp")
+    return Policy(**fields, source=source)
+
+
+def load(root: Path | None, explicit: Path | None = None) -> Policy:
+    """Read the policy for `root`: an explicit file, `.tightrope.toml`, or pyproject's table."""
+    candidates: list[tuple[Path, bool]] = []
+    if explicit is not None:
+        if not explicit.is_file():
+            raise PolicyError(f"policy file {explicit} not found", "check the --policy path")
+        candidates.append((explicit, explicit.name == "pyproject.toml"))
+    elif root is not None:
+        candidates = [(root / POLICY_FILE, False), (root / "pyproject.toml", True)]
+    for path, is_pyproject in candidates:
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise PolicyError(f"{path.name}: not valid TOML: {e}", "fix the syntax at the line named above")
+        except UnicodeDecodeError:
+            raise PolicyError(f"{path.name}: not UTF-8 text", "save the file as UTF-8")
+        if is_pyproject:
+            table = data.get("tool", {}).get("tightrope")
+            if table is None:
+                continue
+            return parse(_table("tool.tightrope", table), f"{path.name} [tool.tightrope]")
+        return parse(data, path.name)
+    return Policy()

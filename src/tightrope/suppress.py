@@ -1,0 +1,56 @@
+"""Accepted findings: inline `tightrope: allow <rule> <reason>` comments and the baseline file.
+
+A baseline holds fingerprints only (a keyed hash, no plaintext, no line numbers), so it
+can be committed; a changed secret on a baselined line gets a new fingerprint and is
+reported again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from tightrope.errors import PolicyError
+from tightrope.findings import Finding
+
+_ALLOW = re.compile(r"tightrope:\s*allow\s+(?P<rules>[\w.*\-]+(?:\s*,\s*[\w.*\-]+)*)(?P<reason>[^\n]*)")
+_DETECT_SECRETS_PRAGMA = "pragma: allowlist secret"
+BASELINE_VERSION = 1
+
+
+def inline_allowed(finding: Finding, line_text: str) -> bool | str:
+    """True if the line allows this finding; a note (str) if it tries to but gives no reason."""
+    if finding.kind == "secret" and _DETECT_SECRETS_PRAGMA in line_text:
+        return True
+    m = _ALLOW.search(line_text)
+    if not m:
+        return False
+    rules = [r.strip() for r in m.group("rules").split(",")]
+    if not any(fnmatchcase(finding.rule_id, r) for r in rules):
+        return False
+    if not m.group("reason").strip(" \t#-*/>").strip():
+        return f"{finding.path}:{finding.line}: `tightrope: allow {m.group('rules')}` needs a reason; not applied"
+    return True
+
+
+def load_baseline(path: Path) -> set[str]:
+    if not path.is_file():
+        return set()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != BASELINE_VERSION or not isinstance(data.get("fingerprints"), list):
+            raise ValueError("unexpected shape")
+        return {str(fp) for fp in data["fingerprints"]}
+    except (ValueError, AttributeError) as e:
+        raise PolicyError(f"baseline {path} is not a tightrope baseline ({e})",
+                          "regenerate it with `tightrope baseline`")
+
+
+def write_baseline(path: Path, findings: list[Finding]) -> int:
+    fingerprints = sorted({f.fingerprint for f in findings})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {"version": BASELINE_VERSION, "generated_by": "tightrope baseline", "fingerprints": fingerprints}
+    path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    return len(fingerprints)
