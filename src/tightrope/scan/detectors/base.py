@@ -1,0 +1,109 @@
+"""The shape of a detector, the checksum verdict, and the checksum helpers.
+
+A detector is declarative: a regex, the literal keywords that must appear in a line for
+the regex to be worth running, a severity, a fix hint, and optionally a `validate`
+(checksum) and a `refine` (context) hook. `tightrope.scan.secrets` does the rest.
+
+Never put a literal key-shaped string in this package: the repository is scanned by
+itself and by the forges' push protection. Prefixes are spelled in pieces where needed.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import string
+import zlib
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from tightrope.findings import Confidence, Severity
+
+CWE_HARDCODED = ("CWE-798",)
+
+BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+BASE36 = string.digits + string.ascii_lowercase
+
+# Characters that continue a token: a match must not start or end inside a longer
+# run of these (base64's `+` and `/` included, so a digest's tail is not a "token").
+LEFT = r"(?<![A-Za-z0-9_+/=.-])"
+RIGHT = r"(?![A-Za-z0-9_+/-])"
+
+
+class Verdict(enum.Enum):
+    VALID = "valid"  # checksum verified: report with HIGH confidence, no heuristics
+    INVALID = "invalid"  # checksum wrong: not a real token, never reported
+    UNKNOWN = "unknown"  # format has no checksum (or this one has none): heuristics decide
+
+
+@dataclass(frozen=True)
+class Refined:
+    """What a `refine` hook decides about one match (return None to drop it)."""
+
+    confidence: Confidence
+    secret: str = ""  # the value to redact and to preview, if not the match itself
+    fingerprint_value: str = ""  # what identifies it, if not `secret`
+    severity: Optional[Severity] = None
+
+
+@dataclass(frozen=True)
+class Detector:
+    rule_id: str
+    title: str
+    pattern: re.Pattern  # group "secret" is the value if present, else the whole match
+    keywords: tuple[str, ...]  # lower-case literals; a line must contain one
+    severity: Severity
+    help: str
+    validate: Optional[Callable[[str], Verdict]] = None
+    confidence: Confidence = Confidence.HIGH  # for UNKNOWN verdicts that pass the filters
+    body_start: int = 0  # where the random part starts (skip the prefix for entropy)
+    min_entropy: float = 3.0  # bits/char of the random part, UNKNOWN verdicts only
+    placeholder_filter: bool = True  # drop `xxxx`, `your_key`, `<token>`… (UNKNOWN only)
+    refine: Optional[Callable[[re.Match, str, Optional[str]], Optional[Refined]]] = None
+    show_preview: bool = True  # False: the message names the kind, not a preview
+
+    def __post_init__(self) -> None:
+        if not self.rule_id.startswith("secret."):
+            raise ValueError(f"rule id must start with 'secret.': {self.rule_id}")
+        if any(k != k.lower() or not k for k in self.keywords):
+            raise ValueError(f"{self.rule_id}: keywords must be non-empty and lower-case")
+
+
+def help_text(where: str) -> str:
+    return (f"Revoke the credential at {where}, remove it from the change, and load it from "
+            "the environment or a secret manager instead.")
+
+
+# ---------------------------------------------------------------- checksum helpers
+
+def base62(n: int, width: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n, 62)
+        out = BASE62[r] + out
+    return out.rjust(width, "0")
+
+
+def base36(n: int, width: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = BASE36[r] + out
+    return out.rjust(width, "0")
+
+
+def crc32(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8", "surrogateescape")) & 0xFFFFFFFF
+
+
+def crc32_base62_suffix(prefix_len: int, body_len: int = 30, check_len: int = 6) -> Callable[[str], Verdict]:
+    """GitHub classic and npm: `<prefix><30 random base62><6 base62 of CRC32(random)>`."""
+
+    def validate(token: str) -> Verdict:
+        body = token[prefix_len:prefix_len + body_len]
+        check = token[prefix_len + body_len:]
+        if len(body) != body_len or len(check) != check_len:
+            return Verdict.UNKNOWN
+        return Verdict.VALID if base62(crc32(body), check_len) == check else Verdict.INVALID
+
+    return validate
