@@ -80,16 +80,19 @@ class CommitIdentity:
 
     @property
     def agent(self) -> str:
-        if self.assisted:
-            return self.assisted[0][0]
-        return self.evidence[0].agent if self.evidence else ""
+        """The primary agent: the most trusted evidence first."""
+        if self.evidence:
+            return self.evidence[0].agent
+        return self.assisted[0][0] if self.assisted else ""
 
     @property
     def model(self) -> str:
-        for agent, model in self.assisted:
-            if model:
+        """The primary agent's model, where something recorded it."""
+        agent = self.agent
+        for a, model in self.assisted:
+            if a == agent and model:
                 return model
-        return next((e.model for e in self.evidence if e.model), "")
+        return next((e.model for e in self.evidence if e.agent == agent and e.model), "")
 
     def has(self, key: str) -> bool:
         return any(t.key.lower() == key.lower() for t in self.trailers)
