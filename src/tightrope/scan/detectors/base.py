@@ -26,7 +26,7 @@ BASE36 = string.digits + string.ascii_lowercase
 
 # Characters that continue a token: a match must not start or end inside a longer
 # run of these (base64's `+` and `/` included, so a digest's tail is not a "token").
-LEFT = r"(?<![A-Za-z0-9_+/=.-])"
+LEFT = r"(?<![A-Za-z0-9_+.-])"
 RIGHT = r"(?![A-Za-z0-9_+/-])"
 
 

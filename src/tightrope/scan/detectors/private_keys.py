@@ -20,7 +20,7 @@ _PATTERN = re.compile(
     + r"|PGP " + _KEY + r" BLOCK)-----"
     r"|PuTTY-User-Key-File-[23]: "
 )
-_BODY_INLINE = re.compile(r"\A(?:\\r)?\\n(?P<body>(?:[A-Za-z0-9+/=]|\\n|\\r|[:,\- ]){40,})")
+_BODY_INLINE = re.compile(r"(?:\\r)?\\n(?P<body>(?:[A-Za-z0-9+/=]|\\n|\\r|[:,\- ]){40,})")
 _BODY_LINE = re.compile(r"^\s*[\"']?(?P<body>[A-Za-z0-9+/=]{40,}|(?:Proc-Type|Version|Comment):.*)")
 
 
