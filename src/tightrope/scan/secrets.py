@@ -215,10 +215,13 @@ def _judge_plugin_value(rule: ds_plugins.PluginRule, value: str, line: str, plug
         return None  # numbers, function calls
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+", stripped):
         return None  # attribute references: settings.DB_PASSWORD
+    if _PROSE.fullmatch(stripped):
+        return None  # words: "pragma: allowlist secret", "Enter your password"
     return Confidence.MEDIUM if len(stripped) >= 12 and sf.entropy(stripped) >= 3.0 else Confidence.LOW
 
 
 _SEALED_HEADER = re.compile(r"^\s*encryptedData:\s*$")
+_PROSE = re.compile(r"[A-Za-z]+(?:[:,.'!?-]*\s+[A-Za-z]+)+[.!?]?")
 
 
 def _under_encrypted_data(lines: Sequence[AddedLine], i: int) -> bool:

@@ -1,0 +1,155 @@
+"""The detector registry, checksum validators, filters and the prefilter, unit by unit."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import tokens as t
+from tightrope.diff import whole_file_as_added
+from tightrope.scan import secret_filters as sf
+from tightrope.scan import secrets
+from tightrope.scan.detectors import ALL, Verdict, ds_plugins, forges, saas
+from tightrope.scan.detectors.base import base62, crc32_base62_suffix
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_registry_is_well_formed():
+    assert len(ALL) >= 40
+    for d in ALL:
+        assert re.fullmatch(r"secret\.[a-z0-9]+(?:-[a-z0-9]+)*", d.rule_id), d.rule_id
+        assert d.title and d.help and d.keywords
+        assert all(k == k.lower() for k in d.keywords)
+    for r in ds_plugins.RULES:
+        assert re.fullmatch(r"secret\.[a-z0-9]+(?:-[a-z0-9]+)*", r.rule_id), r.rule_id
+
+
+def test_one_title_per_rule_family_is_stable():
+    ids = {d.rule_id for d in ALL} | {r.rule_id for r in ds_plugins.RULES}
+    for expected in ("secret.openai-api-key", "secret.github-classic-token", "secret.aws-access-key",
+                     "secret.anthropic-api-key", "secret.npm-token", "secret.private-key", "secret.keyword"):
+        assert expected in ids
+
+
+# ------------------------------------------------------------------ checksums
+
+@pytest.mark.parametrize("kind", list("pousr"))
+def test_github_classic_checksum(kind):
+    v = crc32_base62_suffix(4)
+    assert v(t.github_classic(kind=kind)) is Verdict.VALID
+    assert v(t.github_classic(valid=False, kind=kind)) is Verdict.INVALID
+
+
+def test_npm_checksum():
+    v = crc32_base62_suffix(4)
+    for seed in range(20):
+        assert v(t.npm_token(seed=seed)) is Verdict.VALID
+        assert v(t.npm_token(valid=False, seed=seed)) is Verdict.INVALID
+
+
+def test_base62_pads_to_width():
+    assert base62(0, 6) == "000000" and base62(61, 6) == "00000z" and base62(62, 2) == "10"
+
+
+def test_gitlab_routable_checksum_and_legacy_unknown():
+    for prefix in ("gl" + "pat-", "gl" + "dt-", "gl" + "rt-"):
+        assert forges.gitlab_verdict(t.gitlab_routable(prefix=prefix)) is Verdict.VALID
+        assert forges.gitlab_verdict(t.gitlab_routable(valid=False, prefix=prefix)) is Verdict.INVALID
+    assert forges.gitlab_verdict(t.gitlab_legacy()) is Verdict.UNKNOWN
+
+
+def test_atlassian_checksum():
+    for seed in range(10):
+        token = t.atlassian_token(seed=seed)
+        assert len(token) == 192
+        assert saas.atlassian_verdict(token) is Verdict.VALID
+        assert saas.atlassian_verdict(t.atlassian_token(valid=False, seed=seed)) is Verdict.INVALID
+
+
+def test_pypi_macaroon_structure():
+    assert forges.pypi_verdict(t.pypi_token()) is Verdict.VALID
+    garbage = "py" + "pi-" + "AgEIcHlwaS5vcmc" + t.rand(80, t.B64URL, "junk")
+    assert forges.pypi_verdict(garbage) is Verdict.UNKNOWN  # left to heuristics, not dropped
+
+
+# ------------------------------------------------------------------ filters
+
+@pytest.mark.parametrize("value", ["YOUR_API_KEY", "<token>", "${VAR}", "xxxxxxxxxxxx", "changeme", "{{ key }}",
+                                   "insert-key-here", "0000000000000000", "abababababab", "password"])
+def test_placeholders(value):
+    assert sf.is_placeholder(value)
+
+
+@pytest.mark.parametrize("value", [t.password(), t.groq_key(), t.huggingface_token()])
+def test_real_looking_values_are_not_placeholders(value):
+    assert not sf.is_placeholder(value)
+
+
+def test_documented_examples_are_known():
+    aws_id, aws_secret = t.aws_documented_examples()
+    assert sf.is_placeholder(aws_id) and sf.is_placeholder(aws_secret)
+    assert sf.is_known_example(t.stripe_documented_test_key())
+
+
+def test_digests_and_uuids():
+    assert sf.is_digest(t.rand(40, t.HEX, 1)) and sf.is_digest(t.rand(64, t.HEX, 2))
+    assert sf.is_digest(t.rand(12, t.HEX, 3), "commit = ") and not sf.is_digest(t.rand(12, t.HEX, 3), "key = ")
+    assert sf.is_uuid("123e4567-e89b-12d3-a456-426614174000")
+
+
+def test_masked_spans():
+    line = 'x "integrity": "sha512-' + t.rand(86, t.B64, 9) + '=="'
+    (span,) = sf.masked_spans(line)
+    assert line[span[0]:].startswith("sha512-")
+    assert sf.masked_spans("password: ENC[AES256_GCM,data:abc,type:str]")
+    assert sf.masked_spans("$ANSIBLE_VAULT;1.1;AES256") == [(0, 25)]
+    assert sf.masked_spans("plain = 'text'") == []
+
+
+def test_lock_files():
+    for p in ("package-lock.json", "a/b/yarn.lock", "uv.lock", "poetry.lock", "Cargo.lock", "pnpm-lock.yaml"):
+        assert sf.is_lock_file(p)
+    assert not sf.is_lock_file("src/lock.py")
+
+
+def test_entropy():
+    assert sf.entropy("aaaa") == 0 and sf.entropy("ab") == 1
+    assert sf.low_entropy("aaaaaaaaaaaaaaaaaaaa", 3.0) and not sf.low_entropy(t.rand(40), 3.0)
+
+
+# ------------------------------------------------------------------ prefilter
+
+def test_prefilter_covers_every_keyword():
+    rx = secrets.prefilter()
+    for k in secrets.keywords():
+        assert rx.search("zz " + k + " zz"), k
+
+
+def test_trie_pattern_drops_redundant_longer_words():
+    pat = secrets._trie_pattern({"ab", "abc", "abd", "x"})
+    assert re.fullmatch(pat, "ab") and re.fullmatch(pat, "x") and not re.search(pat, "a")
+
+
+# ------------------------------------------------------------------ the repository itself
+
+MINE = ["src/tightrope/scan/secrets.py", "src/tightrope/scan/secret_filters.py", "src/tightrope/scan/__init__.py",
+        "tests/tokens.py", "tests/test_secrets.py", "tests/test_secrets_false_positives.py", "tests/test_detectors.py",
+        *(str(p.relative_to(ROOT)) for p in (ROOT / "src/tightrope/scan/detectors").glob("*.py"))]
+
+
+@pytest.mark.parametrize("path", MINE)
+def test_scanner_sources_and_tests_are_clean_under_the_scanner(path):
+    change = whole_file_as_added(path, (ROOT / path).read_bytes())
+    found = secrets.scan_lines(path, change.added)
+    assert not found, [(f.line, f.rule_id, f.snippet) for f in found]
+
+
+def test_import_is_light():
+    code = "import sys, tightrope.scan.secrets; print(sorted(m for m in ('detect_secrets', 'requests') if m in sys.modules))"
+    out = subprocess.run([__import__("sys").executable, "-c", code], capture_output=True, text=True,
+                         env={"PYTHONPATH": str(ROOT / "src")})
+    assert out.stdout.strip() == "[]", out.stderr
