@@ -255,3 +255,19 @@ def test_prefixed_token_scan_does_not_need_detect_secrets_plugins_to_agree():
     # a line that only our detector understands; the plugins (if loaded) add nothing
     found = scan("a.txt", "token " + t.openrouter_key())
     assert rules(found) == {"secret.openrouter-api-key"}
+
+
+@pytest.mark.parametrize("builder,rule", [
+    (t.openai_project_key, "secret.openai-api-key"), (t.anthropic_key, "secret.anthropic-api-key"),
+    (t.github_classic, "secret.github-classic-token"), (t.npm_token, "secret.npm-token"),
+    (t.aws_access_key_id, "secret.aws-access-key"), (t.slack_bot_token, "secret.slack-token"),
+])
+@pytest.mark.parametrize("path,template", [
+    ("app.py", 'OPENAI_API_KEY = "{}"'), ("config.json", '  "apiKey": "{}",'), ("values.yaml", "  api_key: {}"),
+    (".env", "SERVICE_TOKEN={}"), ("main.go", 'client := New("{}")'), ("run.sh", "curl -H 'Authorization: Bearer {}' x"),
+])
+def test_formats(builder, rule, path, template):
+    token = builder()
+    found = scan(path, template.format(token))
+    assert [f.rule_id for f in found] == [rule]
+    assert token not in repr(found)

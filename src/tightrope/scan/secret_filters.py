@@ -99,6 +99,8 @@ PLACEHOLDER_WORDS = (
     "your", "example", "placeholder", "changeme", "change_me", "change-me", "replace", "dummy",
     "sample", "redacted", "insert", "xxxx", "****", "....", "<", ">", "${", "{{", "%(", "%s",
     "todo", "fixme", "_here", "-here", "notreal", "not_real", "not-real", "fake", "secret_key_base",
+    # a value that names what it is, is a label, not a credential ("my-client-secret")
+    "password", "passwd", "secret", "apikey", "api_key", "api-key", "token", "private",
 )
 PLACEHOLDER_VALUES = frozenset({
     "password", "passwd", "pass", "pwd", "secret", "token", "apikey", "api_key", "key", "changeme",

@@ -206,7 +206,11 @@ def _judge_plugin_value(rule: ds_plugins.PluginRule, value: str, line: str, plug
     if ds_plugins.heuristic_filters_say_not_secret(value, line, plugin, rule.generic):
         return None
     if not rule.generic:
-        return None if sf.low_entropy(value, rule.min_entropy) else rule.confidence
+        if sf.low_entropy(value, rule.min_entropy):
+            return None
+        if rule.rule_id == "secret.basic-auth" and _URL_HOST_IS_LOCAL.search(line[line.find(value) + len(value):]):
+            return Confidence.LOW
+        return rule.confidence
     # a keyword assignment: the value is whatever follows `password =`
     stripped = value.strip()
     if len(stripped) < 6 or sf.is_env_reference(stripped, line) or sf.is_digest(stripped, line):
@@ -217,11 +221,18 @@ def _judge_plugin_value(rule: ds_plugins.PluginRule, value: str, line: str, plug
         return None  # attribute references: settings.DB_PASSWORD
     if _PROSE.fullmatch(stripped):
         return None  # words: "pragma: allowlist secret", "Enter your password"
+    if _ENV_NAME.fullmatch(stripped):
+        return None  # the name of a variable, not its value: "OTEL_EXPORTER_OTLP_PASSWORD"
+    if re.search(r"(?:==|!=)\s*[\"'`]?" + re.escape(stripped), line):
+        return None  # a comparison, not an assignment
     return Confidence.MEDIUM if len(stripped) >= 12 and sf.entropy(stripped) >= 3.0 else Confidence.LOW
 
 
 _SEALED_HEADER = re.compile(r"^\s*encryptedData:\s*$")
-_PROSE = re.compile(r"[A-Za-z]+(?:[:,.'!?-]*\s+[A-Za-z]+)+[.!?]?")
+_PROSE = re.compile(r"[A-Za-z0-9]+(?:[:,.'!?()-]*\s+[A-Za-z0-9()]+)+[.!?]?")
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_URL_HOST_IS_LOCAL = re.compile(r"\A@(?:localhost|127\.[\d.]+|0\.0\.0\.0|[\w.-]*example\.(?:com|org|net)|[\w.-]+\.(?:test|local|invalid))\b",
+                                re.IGNORECASE)
 
 
 def _under_encrypted_data(lines: Sequence[AddedLine], i: int) -> bool:
