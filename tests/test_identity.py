@@ -659,3 +659,17 @@ def test_shallow_clone(arepo, tmp_path):
     r = tr("verify", "--range", "HEAD~3..HEAD", cwd=clone)
     err = r.stderr.decode()
     assert r.returncode == 2 and "shallow" in err and "unshallow" in err and "Traceback" not in err
+
+
+def test_tag_names_a_bot_author_as_the_principal(arepo):
+    commit(arepo, "bot change", env={"GIT_AUTHOR_NAME": "devin-ai-integration[bot]",
+                                     "GIT_AUTHOR_EMAIL": "158243242+devin-ai-integration[bot]@users.noreply.github.com"})
+    msg = message(arepo)
+    assert "Assisted-by: devin" in msg and "Agent: devin-ai-integration[bot]" in msg
+
+
+def test_log_shows_a_broken_delegation(signed_repo, keys):
+    token = delegate(signed_repo, keys["ada"], agent="codex")
+    commit(signed_repo, "agent change", env=agent_env(token))
+    out = tr("log", "main..HEAD", cwd=signed_repo.path).stdout.decode()
+    assert "invalid" in out and "codex" in out
