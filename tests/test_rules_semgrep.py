@@ -184,23 +184,30 @@ def _flagged_lines(text: str, rid: str) -> list[int]:
 
 @pytest.mark.parametrize("path", ALL_RULE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_keywords_cover_every_positive_case(path: Path):
-    """The prescan skips files without any keyword, so every flagged statement (the sink,
-    for taint rules) must itself contain one: a keyword that only occurs elsewhere in the
-    fixture (an import, a source) would hide a case the prescan can lose."""
+    """The prescan skips files without any keyword. Check each positive case on its own
+    local context (the enclosing top-level block up to the end of the flagged statement),
+    so a keyword that only happens to occur elsewhere in the fixture (an import, another
+    case) cannot hide a way of matching that the prescan would lose."""
     rule = load_rule(path)
     rid, kws = rule["id"], rule["metadata"]["keywords"]
     fixture = fixture_for(path)
     assert fixture is not None
     lines = fixture.read_text(encoding="utf-8").splitlines()
     for ln in _flagged_lines("\n".join(lines), rid):
-        # The statement starting at the flagged line, up to the next annotation or blank line.
-        chunk = []
-        for line in lines[ln - 1:]:
-            if not line.strip() or re.search(r"(?:#|//)\s*(?:ruleid|ok):", line):
+        start = ln - 2  # index of the annotation line
+        while start > 0:
+            prev = lines[start - 1]
+            if re.search(r"(?:#|//)\s*(?:ruleid|ok):", prev) or (prev.strip() and not prev[0].isspace()
+                                                                 and not prev.lstrip().startswith(("}", ")", "]"))):
+                if not re.search(r"(?:#|//)\s*(?:ruleid|ok):", prev):
+                    start -= 1  # include the top-level line itself (def/class/key)
                 break
-            chunk.append(line)
-        stmt = "\n".join(chunk)
-        assert any(k in stmt for k in kws), f"{fixture}:{ln}: no keyword of {rid} in the flagged statement"
+            start -= 1
+        end = ln - 1
+        while end + 1 < len(lines) and lines[end + 1].strip() and not re.search(r"(?:#|//)\s*(?:ruleid|ok):", lines[end + 1]):
+            end += 1
+        context = "\n".join(lines[start:end + 1])
+        assert any(k in context for k in kws), f"{fixture}:{ln}: no keyword of {rid} near the flagged statement"
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,58 @@
+import sqlite3
+
+from django.contrib.auth.models import User
+from sqlalchemy import text
+
+conn = sqlite3.connect("app.db")
+
+
+def find_user(username):
+    cur = conn.cursor()
+    # ruleid: py.sql-injection
+    cur.execute(f"SELECT * FROM users WHERE name = '{username}'")
+    return cur.fetchone()
+
+
+def delete_item(item_id):
+    # ruleid: py.sql-injection
+    conn.execute("DELETE FROM items WHERE id = " + item_id)
+
+
+def search(session, term):
+    query = "SELECT id FROM posts WHERE title LIKE '%%%s%%'" % term
+    # ruleid: py.sql-injection
+    return session.execute(text(query)).all()
+
+
+def by_email(email):
+    # ruleid: py.sql-injection
+    return User.objects.raw("SELECT * FROM auth_user WHERE email = '{}'".format(email))
+
+
+def find_user_safe(username):
+    cur = conn.cursor()
+    # ok: py.sql-injection
+    cur.execute("SELECT * FROM users WHERE name = ?", (username,))
+    return cur.fetchone()
+
+
+def many(ids):
+    placeholders = ",".join("?" * len(ids))
+    # ok: py.sql-injection
+    conn.execute("SELECT * FROM items WHERE id IN (%s)" % ",".join("?" * len(ids)), ids)
+
+
+def named(session, term):
+    # ok: py.sql-injection
+    return session.execute(text("SELECT id FROM posts WHERE title = :t"), {"t": term}).all()
+
+
+def constant():
+    # ok: py.sql-injection
+    conn.execute(f"SELECT count(*) FROM items")
+
+
+def by_status(status):
+    base = "SELECT * FROM orders"
+    # ruleid: py.sql-injection
+    return conn.execute(base + " WHERE status = '" + status + "'").fetchall()
