@@ -489,3 +489,15 @@ def test_core_check_runs_the_dependency_scanner():
     report = core.check(cs, Policy(), scanners=("dependencies",))
     assert [(f.rule_id, f.blocking) for f in report.findings] == [
         ("dep.typosquat", True), ("dep.unknown-package", False)]
+
+
+def test_project_self_reference_is_not_a_dependency():
+    text = '[project]\nname = "My_Proj"\n[project.optional-dependencies]\nall = ["my-proj[a,b]"]\n'
+    assert rules("pyproject.toml", text) == []
+
+
+def test_unknown_name_in_a_known_npm_scope_has_low_confidence():
+    [f] = scan("package.json", '{\n"devDependencies": {"@babel/not-a-real-plugin-zz": "^1.0.0"}\n}\n')
+    assert f.rule_id == "dep.unknown-package" and f.confidence == Confidence.LOW
+    [g] = scan("package.json", '{\n"devDependencies": {"@nobody-zz/thing": "^1.0.0"}\n}\n')
+    assert g.confidence == Confidence.MEDIUM
