@@ -56,3 +56,13 @@ def by_status(status):
     base = "SELECT * FROM orders"
     # ruleid: py.sql-injection
     return conn.execute(base + " WHERE status = '" + status + "'").fetchall()
+
+
+def lookup_short(query_db, short):
+    # ruleid: py.sql-injection
+    return query_db("select * from urls where short='%s'" % short)
+
+
+def log_query(logger, table):
+    # ok: py.sql-injection
+    logger.info("select from %s finished" % table)

@@ -38,3 +38,11 @@ def strict():
     # ok: py.tls-verify-disabled
     ctx.verify_mode = ssl.CERT_REQUIRED
     return ctx
+
+
+def server_context():
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain("server.pem")
+    # ok: py.tls-verify-disabled
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx

@@ -32,3 +32,9 @@ def read_config_safe(path):
 def read_explicit_safe(text):
     # ok: py.yaml-unsafe-load
     return yaml.load(text, Loader=yaml.SafeLoader)
+
+
+def read_ruamel_safe(text):
+    yaml = YAML(typ="safe")
+    # ok: py.yaml-unsafe-load
+    return yaml.load(text)
