@@ -39,3 +39,9 @@ def dispatch(name, items):
 def config():
     # ok: py.code-injection
     return eval("1 << 10")
+
+
+def header_pattern(name):
+    from re import compile
+    # ok: py.code-injection
+    return compile(r"^" + name + r"\s*:")

@@ -46,3 +46,10 @@ def server_context():
     # ok: py.tls-verify-disabled
     ctx.verify_mode = ssl.CERT_NONE
     return ctx
+
+
+def optional(url, insecure=False):
+    if insecure:
+        # ok: py.tls-verify-disabled
+        return requests.get(url, verify=False, timeout=10)
+    return requests.get(url, timeout=10)
