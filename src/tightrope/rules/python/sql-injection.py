@@ -66,3 +66,11 @@ def lookup_short(query_db, short):
 def log_query(logger, table):
     # ok: py.sql-injection
     logger.info("select from %s finished" % table)
+
+
+TABLE = "greetings"
+
+
+def greet():
+    # ok: py.sql-injection
+    conn.execute("INSERT INTO %s VALUES('Hello World')" % TABLE)
