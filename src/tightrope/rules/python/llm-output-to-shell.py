@@ -60,3 +60,19 @@ def safe_allowlist(task):
 def not_llm(user_cmd):
     # ok: ai.llm-output-to-shell
     subprocess.run(["ls", "-la"], check=True)
+
+
+def run_raw_http(session, prompt):
+    data = session.post("https://api.openai.com/v1/chat/completions", json={"model": "gpt-4o", "messages": [{"role": "user", "content": prompt}]}).json()
+    command = data["choices"][0]["message"]["content"]
+    # ruleid: ai.llm-output-to-shell
+    subprocess.run(command, shell=True)
+
+
+def run_streamed(task):
+    stream = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": task}], stream=True)
+    text = ""
+    for chunk in stream:
+        text += chunk.choices[0].delta.content or ""
+    # ruleid: ai.llm-output-to-shell
+    os.system(text)
