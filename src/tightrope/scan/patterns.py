@@ -1,0 +1,633 @@
+"""Insecure-code patterns: the bundled semgrep rule pack, over the lines a change adds.
+
+How a scan runs (issue #3):
+
+1. The post-change content of every changed file comes from git (the index for staged
+   changes, the head commit for ranges; never the work tree). A patch with no repository
+   has only its added lines: each file is rebuilt from them with blank lines elsewhere,
+   so line numbers still match, and a note says pattern scanning saw only added lines.
+2. A cheap prescan pairs rules with files (language, ``paths.include``, keywords; see
+   `candidates`). No pair, no semgrep: most commits never start it.
+3. The candidate files are written to a temp dir under their repository-relative paths
+   (so the rules' ``paths:`` work) and semgrep runs ONCE with the candidate rules
+   (`semgrep_runner`: semgrep-core directly, falling back to the CLIs).
+4. A match is kept only when its line range touches an added line of its file and its
+   (rule, file) pair was a candidate, and becomes a Finding with the rule's metadata.
+
+Bad input never crashes a scan: a file over `MAX_FILE_BYTES` or with a line longer than
+`MAX_LINE_CHARS` (minified or generated code) is skipped with a note, semgrep's own
+errors (a file it cannot parse, a rule that timed out) become notes naming the file but
+never quoting it, and a missing semgrep is one note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Iterable
+
+from tightrope.diff import AddedLine, FileChange
+from tightrope.findings import Confidence, Finding, Severity, fingerprint
+from tightrope.redact import preview
+
+if TYPE_CHECKING:
+    from tightrope.gitio import ChangeSet
+    from tightrope.policy import Policy
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+PACK_FORMAT = "tightrope-rules/1"  # bump when the cached form of a rule changes
+MAX_FILE_BYTES = 1_000_000
+MAX_LINE_CHARS = 5_000
+KEYWORD_CONTEXT = 10  # lines either side of an added line searched for a rule's keywords
+SNIPPET_CHARS = 200
+MISSING_NOTE = "pattern scanning skipped: semgrep is not installed (pip install 'tightrope[patterns]')"
+PATCH_NOTE = ("pattern scanning saw only the added lines of this patch (no repository to read the "
+              "files from): matches that need the surrounding code may be missed")
+
+EXT_LANG = {
+    ".py": "python", ".pyi": "python", ".pyw": "python",
+    ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+    ".ts": "typescript", ".tsx": "typescript", ".mts": "typescript", ".cts": "typescript",
+    ".json": "json", ".yaml": "yaml", ".yml": "yaml",
+    ".go": "go", ".java": "java", ".rb": "ruby", ".php": "php", ".cs": "csharp", ".kt": "kotlin",
+    ".rs": "rust", ".c": "c", ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".hpp": "cpp", ".sh": "bash",
+    ".bash": "bash", ".tf": "hcl", ".swift": "swift", ".scala": "scala",
+}
+LANG_ALIASES = {"js": "javascript", "ts": "typescript", "py": "python", "python3": "python",
+                "golang": "go", "sh": "bash", "c++": "cpp", "c#": "csharp", "kt": "kotlin",
+                "terraform": "hcl", "tf": "hcl"}
+ANY_LANGUAGE = {"generic", "regex"}
+SEMGREP_SEVERITY = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW,
+                    "CRITICAL": Severity.CRITICAL, "HIGH": Severity.HIGH, "MEDIUM": Severity.MEDIUM,
+                    "LOW": Severity.LOW}
+CREDENTIAL_CWES = {"CWE-798", "CWE-259", "CWE-321", "CWE-522"}
+ACRONYMS = {"sql": "SQL", "xss": "XSS", "tls": "TLS", "jwt": "JWT", "llm": "LLM", "mcp": "MCP",
+            "ssrf": "SSRF", "xxe": "XXE", "cors": "CORS", "html": "HTML", "url": "URL", "api": "API",
+            "yaml": "YAML", "npx": "npx", "md5": "MD5", "sha1": "SHA-1", "gha": "GHA", "http": "HTTP"}
+
+
+# --- the rule pack ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    languages: tuple[str, ...]
+    severity: str
+    message: str
+    metadata: dict
+    keywords: tuple[str, ...]
+    includes: tuple[str, ...]
+    whole_file: bool  # keywords are looked for in the whole file, not near the added lines
+    raw: dict
+
+
+def rule_files(root: Path = RULES_DIR) -> list[Path]:
+    """YAML files that may hold rules; fixtures (``*.test.yaml``) are not even opened."""
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+                  and not p.name.endswith((".test.yaml", ".test.yml")))
+
+
+def _yaml_loader():
+    try:
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return lambda text: yaml.load(text, Loader=loader)
+    except ImportError:
+        pass
+    try:  # semgrep itself depends on ruamel.yaml, so one of the two is there
+        from ruamel.yaml import YAML
+
+        return YAML(typ="safe", pure=True).load
+    except ImportError:
+        return None
+
+
+def _cache_dir() -> Path:
+    if os.environ.get("TIGHTROPE_CACHE_DIR"):
+        return Path(os.environ["TIGHTROPE_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")) / "tightrope"
+
+
+_PACKS: dict[str, tuple[list[dict], list[str]]] = {}
+
+
+def _load_raw(root: Path) -> tuple[list[dict], list[str]]:
+    """All rules of the pack as plain dicts (parsed once per pack content, cached as JSON)."""
+    files = rule_files(root)
+    h = hashlib.sha256(PACK_FORMAT.encode())
+    blobs = []
+    for p in files:
+        data = p.read_bytes()
+        blobs.append((p, data))
+        h.update(p.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(data).digest())
+    key = h.hexdigest()[:24]
+    if key in _PACKS:
+        return _PACKS[key]
+    cache = _cache_dir() / f"rules-{key}.json"
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        _PACKS[key] = (cached["rules"], cached["notes"])
+        return _PACKS[key]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    load = _yaml_loader()
+    rules: list[dict] = []
+    notes: list[str] = []
+    if load is None:
+        notes.append("pattern scanning skipped: no YAML parser to read the rule pack (pip install PyYAML)")
+    else:
+        for p, data in blobs:
+            rel = p.relative_to(root).as_posix()
+            try:
+                doc = load(data.decode("utf-8"))
+            except Exception:  # noqa: BLE001 - a multi-document or broken YAML file is not a rule file
+                if b"\nrules:" in b"\n" + data:
+                    notes.append(f"rule file {rel} is not valid YAML; its rules were not loaded")
+                continue
+            if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list):
+                continue
+            for r in doc["rules"]:
+                if isinstance(r, dict) and isinstance(r.get("id"), str):
+                    rules.append(r)
+    _PACKS[key] = (rules, notes)
+    if load is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"rules": rules, "notes": notes}), encoding="utf-8")
+            os.replace(tmp, cache)
+        except OSError:
+            pass  # a read-only home: parse again next time
+    return rules, notes
+
+
+def _norm_lang(lang: str) -> str:
+    lang = str(lang).lower()
+    return LANG_ALIASES.get(lang, lang)
+
+
+def _make_rule(r: dict) -> Rule:
+    meta = r.get("metadata") if isinstance(r.get("metadata"), dict) else {}
+    kws = meta.get("keywords") or ()
+    paths = r.get("paths") if isinstance(r.get("paths"), dict) else {}
+    langs = tuple(_norm_lang(x) for x in r.get("languages") or ())
+    body = json.dumps(r)
+    # Taint rules (a source on an unchanged line), rules matching inside a context
+    # (pattern-inside: a `def`/`on:` far above) and config files (JSON/YAML structure:
+    # a workflow's `on: pull_request_target` sits at the top) may need a keyword that is
+    # nowhere near the added lines.
+    whole = (r.get("mode") == "taint" or "pattern-inside" in body or "pattern-not-inside" in body
+             or bool(set(langs) & {"json", "yaml"}))
+    return Rule(
+        id=r["id"], languages=langs, severity=str(r.get("severity") or "WARNING").upper(),
+        message=" ".join(str(r.get("message") or "").split()), metadata=meta,
+        keywords=tuple(str(k) for k in kws if isinstance(k, str) and k),
+        includes=tuple(str(g) for g in paths.get("include") or ()), whole_file=whole, raw=r,
+    )
+
+
+def load_rules(root: Path = RULES_DIR) -> tuple[list[Rule], list[str]]:
+    raw, notes = _load_raw(root)
+    return [_make_rule(r) for r in raw], list(notes)
+
+
+# --- the prescan -------------------------------------------------------------------------
+
+def language_of(path: str) -> str | None:
+    return EXT_LANG.get(PurePosixPath(path).suffix.lower())
+
+
+def _include_may_match(path: str, globs: tuple[str, ...]) -> bool:
+    """A lenient reading of semgrep's gitignore-style ``paths.include``: it never says no
+    where semgrep would say yes (fnmatch's `*` also crosses `/`), and semgrep-core applies
+    the exact rule afterwards."""
+    if not globs:
+        return True
+    name = PurePosixPath(path).name
+    for g in globs:
+        g = g.lstrip("/")
+        while g.startswith("**/"):
+            g = g[3:]
+        if fnmatchcase(path, g) or fnmatchcase(path, "*/" + g) or fnmatchcase(name, g) \
+                or fnmatchcase(path, g.rstrip("/") + "/*"):
+            return True
+    return False
+
+
+@dataclass
+class Target:
+    path: str
+    content: bytes
+    added: list[AddedLine]
+    language: str | None = None
+    text: str = ""  # decoded content
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            self.text = self.content.decode("utf-8", "replace")
+        if self.language is None:
+            self.language = language_of(self.path)
+
+    def near_added(self, context: int = KEYWORD_CONTEXT) -> str:
+        lines = self.text.split("\n")
+        keep: set[int] = set()
+        for a in self.added:
+            keep.update(range(max(0, a.number - 1 - context), min(len(lines), a.number + context)))
+        return "\n".join(lines[i] for i in sorted(keep))
+
+
+def candidates(rules: list[Rule], targets: list[Target]) -> dict[str, list[Rule]]:
+    """Which rules could report something on which file's added lines.
+
+    A rule is a candidate for a file when the file's language is one of the rule's
+    languages (by extension), its path may be selected by the rule's ``paths.include``,
+    and one of the rule's keywords (literal strings the rule cannot match without) occurs
+    in the file's added lines or within `KEYWORD_CONTEXT` lines of one: a reported match
+    touches an added line, and a match of an ordinary rule is one statement or
+    expression, whose keyword (the called name, the flag) sits on or next to the lines it
+    spans even when the finding is focused on an argument on the next line. Rules whose
+    keyword can sit far away are checked against the whole file instead: taint rules (the
+    LLM call or request parameter that is the source may be on an unchanged line far
+    above the added sink), rules with ``pattern-inside`` (the enclosing function, the
+    `$V = ...` assignment) and JSON/YAML config rules (document-level keys such as a
+    workflow's ``on: pull_request_target``). A rule without keywords is a candidate for
+    every file of its languages.
+    """
+    out: dict[str, list[Rule]] = {}
+    for t in targets:
+        near = None
+        picked = []
+        for r in rules:
+            if not (t.language in r.languages or set(r.languages) & ANY_LANGUAGE):
+                continue
+            if not _include_may_match(t.path, r.includes):
+                continue
+            if r.keywords:
+                if r.whole_file:
+                    scope = t.text
+                else:
+                    near = near if near is not None else t.near_added()
+                    scope = near
+                if not any(k in scope for k in r.keywords):
+                    continue
+            picked.append(r)
+        if picked:
+            out[t.path] = picked
+    return out
+
+
+# --- matches -> findings -------------------------------------------------------------------
+
+def _strip_prefix(check_id: str, known: set[str]) -> str:
+    """semgrep's CLIs prefix rule ids with the config's path (``tmp.abc.rules.py.x`` or
+    ``...py.x``); the rule's own id is the longest known id the printed one ends with."""
+    if check_id in known:
+        return check_id
+    best = ""
+    for k in known:
+        if len(k) > len(best) and check_id.endswith("." + k):
+            best = k
+    return best or check_id.lstrip(".")
+
+
+def humanise(rule_id: str) -> str:
+    name = rule_id.split(".", 1)[-1]
+    words = [ACRONYMS.get(w, w) for w in name.split("-")]
+    if words and words[0] == words[0].lower():
+        words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
+
+
+def _severity(rule: Rule) -> Severity:
+    for key in ("tightrope-severity", "severity"):
+        v = rule.metadata.get(key)
+        if isinstance(v, str):
+            try:
+                return Severity.parse(v)
+            except KeyError:
+                pass
+    return SEMGREP_SEVERITY.get(rule.severity, Severity.MEDIUM)
+
+
+def _confidence(rule: Rule) -> Confidence:
+    v = rule.metadata.get("confidence")
+    try:
+        return Confidence.parse(v) if isinstance(v, str) else Confidence.MEDIUM
+    except KeyError:
+        return Confidence.MEDIUM
+
+
+def _cwes(rule: Rule) -> tuple[str, ...]:
+    raw = rule.metadata.get("cwe") or ()
+    if isinstance(raw, str):
+        raw = [raw]
+    out = []
+    for c in raw:
+        m = re.match(r"\s*(CWE-\d+)", str(c))
+        if m and m.group(1) not in out:
+            out.append(m.group(1))
+    return tuple(out)
+
+
+def _tags(rule: Rule) -> tuple[str, ...]:
+    raw = rule.metadata.get("owasp") or ()
+    if isinstance(raw, str):
+        raw = [raw]
+    return tuple(str(o) for o in raw)
+
+
+_STRING = re.compile(r"""(?P<q>["'`])(?P<v>(?:\\.|(?!(?P=q)).){4,}?)(?P=q)""")
+
+
+def _redact_strings(line: str) -> str:
+    return _STRING.sub(lambda m: f"{m['q']}[{preview(m['v'])}]{m['q']}", line)
+
+
+def _normalise(text: str) -> str:
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+# --- MCP servers the policy approved ---------------------------------------------------------
+
+def _json_objects(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every `"key": { ... }` object in JSON(C) text, tolerant of comments."""
+    out, stack = [], []
+    i, n = 0, len(text)
+    last_string = None
+    pending_key = None
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            last_string = text[i + 1:j]
+            i = j + 1
+            continue
+        if c == "/" and text[i:i + 2] == "//":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if c == "/" and text[i:i + 2] == "/*":
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+            continue
+        if c == ":":
+            pending_key = last_string
+        elif c in "{[":
+            stack.append((i, pending_key if c == "{" else None))
+            pending_key = None
+        elif c in "}]":
+            if stack:
+                start, key = stack.pop()
+                if c == "}" and key is not None:
+                    out.append((start, i + 1, key))
+            pending_key = None
+        elif c == ",":
+            pending_key = None
+        i += 1
+    return out
+
+
+def _approved_server(text: str, offset: int, approved: tuple[str, ...]) -> bool:
+    if not approved or offset < 0:
+        return False
+    enclosing = [(s, e, k) for s, e, k in _json_objects(text) if s <= offset < e]
+    if not enclosing:
+        return False
+    start, end, name = max(enclosing, key=lambda x: x[0])  # the innermost: the server entry
+    if name in approved:
+        return True
+    values = re.findall(r'"((?:\\.|[^"\\])*)"', text[start:end])
+    for v in values:
+        for a in approved:
+            if v == a or v.startswith((a + "@", a + "==", a + "/")) and a:
+                return True
+    return False
+
+
+# --- the scan ---------------------------------------------------------------------------------
+
+@dataclass
+class PatternResult:
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    semgrep_runs: int = 0
+    engine: str = ""
+    candidate_files: int = 0
+    candidate_rules: int = 0
+    suppressed_mcp: int = 0
+
+
+def _safe_relpath(path: str) -> str | None:
+    p = PurePosixPath(path)
+    if p.is_absolute() or not p.parts or any(part in ("..", "") for part in p.parts) or "\0" in path:
+        return None
+    return p.as_posix()
+
+
+def _too_big(t: Target) -> str | None:
+    if len(t.content) > MAX_FILE_BYTES:
+        return f"{t.path}: not pattern-scanned ({len(t.content) / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 1_000_000} MB cap)"
+    longest = max((len(line) for line in t.text.split("\n")), default=0)
+    if longest > MAX_LINE_CHARS:
+        return (f"{t.path}: not pattern-scanned (a line of {longest} characters: minified or generated code, "
+                f"over the {MAX_LINE_CHARS}-character cap)")
+    return None
+
+
+def _rebuild_from_added(change: FileChange) -> bytes:
+    """A file made of its added lines at their line numbers, blank lines elsewhere."""
+    if not change.added:
+        return b""
+    last = max(a.number for a in change.added)
+    lines = [""] * last
+    for a in change.added:
+        lines[a.number - 1] = a.text
+    return ("\n".join(lines) + "\n").encode("utf-8", "surrogateescape")
+
+
+def run(changeset: "ChangeSet", files: list[FileChange], policy: "Policy | None" = None, *,
+        engine: str | None = None) -> PatternResult:
+    """Read the post-change files of `files` and scan them (see `scan_targets`)."""
+    notes: list[str] = []
+    wanted = [f for f in files if f.added and language_of(f.path) is not None]
+    contents = changeset.read_files([f.path for f in wanted]) if wanted else {}
+    targets = []
+    rebuilt = False
+    for f in wanted:
+        data = contents.get(f.path)
+        if data is None:
+            data = _rebuild_from_added(f)
+            rebuilt = True
+        if b"\0" in data[:8192]:
+            continue  # binary: the diff layer already notes it
+        targets.append(Target(f.path, data, f.added))
+    if rebuilt:
+        notes.append(PATCH_NOTE if changeset.root is None or not changeset.rev else
+                     "pattern scanning saw only the added lines of some files (their content was not in git)")
+    result = scan_targets(targets, policy, engine=engine)
+    result.notes[:0] = notes
+    return result
+
+
+def scan(changeset: "ChangeSet", files: list[FileChange], policy: "Policy") -> tuple[list[Finding], list[str]]:
+    """What the core calls: findings on added lines, and notes (skips, degraded modes)."""
+    result = run(changeset, files, policy)
+    return result.findings, result.notes
+
+
+def scan_targets(targets: list[Target], policy: "Policy | None" = None, *, engine: str | None = None,
+                 rules_root: Path = RULES_DIR) -> PatternResult:
+    """Prescan, then one semgrep run over all candidate files, then map matches to findings."""
+    from tightrope.scan import semgrep_runner
+
+    result = PatternResult()
+    rules, pack_notes = load_rules(rules_root)
+    result.notes += pack_notes
+    ok: list[Target] = []
+    for t in targets:
+        rel = _safe_relpath(t.path)
+        if rel is None:
+            result.notes.append(f"{t.path!r}: not pattern-scanned (not a plain relative path)")
+            continue
+        if t.language is None:
+            continue
+        reason = _too_big(t)
+        if reason:
+            result.notes.append(reason)
+            continue
+        ok.append(t)
+    pairs = candidates(rules, ok)
+    if not pairs:
+        return result
+    chosen = {r.id: r for rs in pairs.values() for r in rs}
+    result.candidate_files = len(pairs)
+    result.candidate_rules = len(chosen)
+    installation = semgrep_runner.locate()
+    if installation.missing:
+        result.notes.append(MISSING_NOTE)
+        return result
+    by_path = {t.path: t for t in ok if t.path in pairs}
+    with tempfile.TemporaryDirectory(prefix="tightrope-patterns-") as tmp:
+        work = Path(tmp)
+        root = work / "src"
+        run_targets = []
+        for path, t in by_path.items():
+            dest = root / path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(t.content)
+            langs = {t.language} | {lang for r in pairs[path] for lang in r.languages if lang in ANY_LANGUAGE}
+            run_targets += [semgrep_runner.Target(path, lang) for lang in sorted(langs)]
+        try:
+            res = semgrep_runner.run([r.raw for r in chosen.values()], root, run_targets, workdir=work,
+                                     engine=engine, max_target_bytes=MAX_FILE_BYTES + 1,
+                                     installation=installation)
+        except semgrep_runner.SemgrepMissing:
+            result.notes.append(MISSING_NOTE)
+            return result
+    result.semgrep_runs = 1
+    result.engine = res.engine
+    result.notes += res.notes
+    known = set(chosen)
+    result.notes += _problem_notes(res.problems, set(by_path), known)
+    approved = tuple(getattr(policy, "approved_mcp_servers", ()) or ())
+    seen: set[tuple] = set()
+    for m in res.matches:
+        rid = _strip_prefix(m.rule_id, known)
+        t = by_path.get(m.path)
+        rule = chosen.get(rid)
+        if t is None or rule is None or rule not in pairs[m.path]:
+            continue
+        added = {a.number: a.text for a in t.added}
+        touched = [n for n in range(m.start_line, m.end_line + 1) if n in added]
+        if not touched:
+            continue
+        key = (rid, m.path, m.start_line, m.end_line, m.start_offset, m.end_offset)
+        if key in seen:
+            continue
+        seen.add(key)
+        if rid.startswith("ai.mcp-") and _approved_server(t.text, _char_offset(t, m.start_offset), approved):
+            result.suppressed_mcp += 1
+            continue
+        result.findings.append(_finding(rule, t, m, added[touched[0]]))
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def _char_offset(t: Target, byte_offset: int) -> int:
+    if byte_offset < 0:
+        return -1
+    return len(t.content[:byte_offset].decode("utf-8", "replace"))
+
+
+def _matched_text(t: Target, m) -> str:
+    if 0 <= m.start_offset <= m.end_offset <= len(t.content):
+        return t.content[m.start_offset:m.end_offset].decode("utf-8", "replace")
+    lines = t.text.split("\n")
+    return "\n".join(lines[m.start_line - 1:m.end_line])
+
+
+def _finding(rule: Rule, t: Target, m, line_text: str) -> Finding:
+    cwe = _cwes(rule)
+    snippet = line_text.strip()
+    if CREDENTIAL_CWES & set(cwe):
+        snippet = _redact_strings(snippet)
+    if len(snippet) > SNIPPET_CHARS:
+        snippet = snippet[:SNIPPET_CHARS - 1] + "…"
+    title = rule.metadata.get("title")
+    return Finding(
+        rule_id=rule.id,
+        kind="dependency" if rule.id.startswith("dep.") else "pattern",
+        severity=_severity(rule),
+        confidence=_confidence(rule),
+        path=t.path,
+        line=m.start_line,
+        end_line=m.end_line,
+        message=" ".join((m.message or rule.message).split()),
+        fingerprint=fingerprint(rule.id, t.path, _normalise(_matched_text(t, m))),
+        cwe=cwe,
+        snippet=snippet,
+        title=title if isinstance(title, str) and title else humanise(rule.id),
+        help=str(rule.metadata.get("fix") or ""),
+        tags=_tags(rule),
+        blocking=rule.metadata.get("tightrope-blocking") is True,
+    )
+
+
+_PROBLEM_TEXT = {
+    "PartialParsing": "semgrep could parse only part of it; findings there may be incomplete",
+    "Syntax error": "semgrep could not parse it; not pattern-scanned",
+    "Lexical error": "semgrep could not parse it; not pattern-scanned",
+    "Other syntax error": "semgrep could not parse it; not pattern-scanned",
+    "Timeout": "a rule timed out on it; findings may be incomplete",
+    "Out of memory": "semgrep ran out of memory on it; findings may be incomplete",
+    "Too big file": "too big for semgrep; not pattern-scanned",
+}
+
+
+def _problem_notes(problems: Iterable, paths: set[str], known: set[str]) -> list[str]:
+    """semgrep's errors[] as notes: the file and what went wrong, never its message (which
+    may quote the source line)."""
+    notes: list[str] = []
+    for p in problems:
+        what = _PROBLEM_TEXT.get(p.kind, f"semgrep reported {p.kind}")
+        rid = _strip_prefix(p.rule_id, known) if p.rule_id else ""
+        if p.kind == "Timeout" and rid:
+            what = f"rule {rid} timed out on it; findings may be incomplete"
+        if p.path and p.path in paths:
+            note = f"{p.path}: {what}"
+        elif p.path:
+            continue  # a file tightrope did not write (never expected)
+        else:
+            note = f"pattern scanning: semgrep reported {p.kind}" + (f" for rule {rid}" if rid else "")
+        if note not in notes:
+            notes.append(note)
+    return notes
