@@ -243,7 +243,7 @@ class Target:
         return "\n".join(lines[i] for i in sorted(keep))
 
 
-def candidates(rules: list[Rule], targets: list[Target]) -> dict[str, list[Rule]]:
+def candidates(rules: list[Rule], targets: list[Target], *, keywords: bool = True) -> dict[str, list[Rule]]:
     """Which rules could report something on which file's added lines.
 
     A rule is a candidate for a file when the file's language is one of the rule's
@@ -258,7 +258,8 @@ def candidates(rules: list[Rule], targets: list[Target]) -> dict[str, list[Rule]
     above the added sink), rules with ``pattern-inside`` (the enclosing function, the
     `$V = ...` assignment) and JSON/YAML config rules (document-level keys such as a
     workflow's ``on: pull_request_target``). A rule without keywords is a candidate for
-    every file of its languages.
+    every file of its languages. `keywords=False` (benchmarks) skips the keyword test, to
+    measure what it costs in recall.
     """
     out: dict[str, list[Rule]] = {}
     for t in targets:
@@ -269,7 +270,7 @@ def candidates(rules: list[Rule], targets: list[Target]) -> dict[str, list[Rule]
                 continue
             if not _include_may_match(t.path, r.includes):
                 continue
-            if r.keywords:
+            if r.keywords and keywords:
                 if r.whole_file:
                     scope = t.text
                 else:
@@ -485,7 +486,7 @@ def scan(changeset: "ChangeSet", files: list[FileChange], policy: "Policy") -> t
 
 
 def scan_targets(targets: list[Target], policy: "Policy | None" = None, *, engine: str | None = None,
-                 rules_root: Path = RULES_DIR) -> PatternResult:
+                 rules_root: Path = RULES_DIR, prescan_keywords: bool = True) -> PatternResult:
     """Prescan, then one semgrep run over all candidate files, then map matches to findings."""
     from tightrope.scan import semgrep_runner
 
@@ -505,7 +506,7 @@ def scan_targets(targets: list[Target], policy: "Policy | None" = None, *, engin
             result.notes.append(reason)
             continue
         ok.append(t)
-    pairs = candidates(rules, ok)
+    pairs = candidates(rules, ok, keywords=prescan_keywords)
     if not pairs:
         return result
     chosen = {r.id: r for rs in pairs.values() for r in rs}
