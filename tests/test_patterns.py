@@ -138,7 +138,7 @@ def test_taint_source_on_unchanged_line_sink_on_added_line(repo):
 
 
 def test_credential_snippet_is_redacted(repo):
-    repo.stage({"settings.py": 'DB_PASSWORD = "hunter2-correct-horse-battery"\n'})
+    repo.stage({"settings.py": 'DB_PASSWORD = "hunter2-correct-horse-battery"\n'})  # tightrope: allow secret.keyword a made-up password is the test input
     [f] = [f for f in staged_scan(repo).findings if f.rule_id == "py.hardcoded-credential"]
     assert "hunter2-correct-horse-battery" not in f.snippet
     assert "hunt" in f.snippet and "chars" in f.snippet

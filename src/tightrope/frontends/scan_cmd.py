@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tightrope.errors import EXIT_BLOCKING, EXIT_OK, UsageError
 
-DEFAULT_SCANNERS = "secrets"  # patterns and dependencies join as they land
+DEFAULT_SCANNERS = "secrets,patterns,dependencies"
 
 
 def add_scan_arguments(p: argparse.ArgumentParser) -> None:
