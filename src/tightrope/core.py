@@ -29,6 +29,13 @@ def _skip_notes(changes: list[FileChange]) -> list[str]:
     return notes
 
 
+def _secrets_own_credentials(raw: list[Finding]) -> list[Finding]:
+    """The secrets scanner owns secrets: a pattern rule's hard-coded-credential finding on a
+    line where a secret was found says the same thing twice, so it is dropped."""
+    secret_lines = {(f.path, f.line) for f in raw if f.kind == "secret"}
+    return [f for f in raw if not (f.kind == "pattern" and "CWE-798" in f.cwe and (f.path, f.line) in secret_lines)]
+
+
 def apply_policy(finding: Finding, policy: Policy) -> Finding:
     override = policy.rules.get(finding.rule_id)
     blocking, severity = finding.blocking, finding.severity
@@ -71,7 +78,7 @@ def check(
         report.notes += notes
 
     lines = {c.path: {a.number: a.text for a in c.added} for c in files}
-    for f in raw:
+    for f in _secrets_own_credentials(raw):
         if f.rule_id in policy.disable or any(fnmatchcase(f.rule_id, d) for d in policy.disable):
             continue
         if f.fingerprint in baseline:

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import json
-import random
-import string
 
 import pytest
 
 from conftest import run_cli
-
-
-def anthropic_key(seed: int = 7) -> str:
-    rnd = random.Random(seed)
-    body = "".join(rnd.choice(string.ascii_letters + string.digits) for _ in range(93))
-    return "sk-" + "ant-" + "api03-" + body + "AA"
+from tokens import anthropic_key
 
 
 def all_outputs(repo, *args) -> tuple[int, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GIT_ENV, ROOT, GitRepo, run_cli
-from test_cli_scan import anthropic_key
+from tokens import anthropic_key
 
 VENV_BIN = Path(sys.executable).parent
 

@@ -87,7 +87,12 @@ def _commit(repo: Path, files: dict[str, str], message: str, author: str, env_ex
     name, email = author.rsplit(" <", 1)
     env = {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email.rstrip(">"),
            "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email.rstrip(">"), **(env_extra or {})}
-    _git(repo, "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", message, env=env)
+    message_file = repo / ".git" / "DEMO_MSG"
+    message_file.write_text(message, encoding="utf-8")
+    # what the tightrope-tag prepare-commit-msg hook does: trailers when an agent commits
+    subprocess.run([sys.executable, "-m", "tightrope", "tag", str(message_file), "message"], cwd=repo,
+                   check=True, capture_output=True, env=env)
+    _git(repo, "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-F", str(message_file), env=env)
 
 
 def build_demo_repo(where: Path) -> Path:
@@ -99,9 +104,9 @@ def build_demo_repo(where: Path) -> Path:
     _commit(repo, ORDINARY_FILES, "Start the inventory service", human)
     _commit(repo, {"inventory/store.py": ORDINARY_FILES["inventory/store.py"] + "\n\ndef close(conn):\n    conn.close()\n"},
             "Add close()", human)
-    message = ("Add an assistant that runs suggested commands\n\n"
-               "Co-authored-by: Claude <noreply@anthropic.com>\n")
-    _commit(repo, _agent_files(_fake_credentials()), message, human, {"CLAUDECODE": "1"})
+    agent_env = {"CLAUDECODE": "1", "ANTHROPIC_MODEL": "claude-sonnet-4-5",  # as Claude Code sets them
+                 "TIGHTROPE_DELEGATED_BY": human}
+    _commit(repo, _agent_files(_fake_credentials()), "Add an assistant that runs suggested commands\n", human, agent_env)
     return repo
 
 
@@ -123,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
                   f"  scanning: tightrope scan -C {repo} --range HEAD~1..HEAD\n", flush=True)
         code = cli_main(["scan", "-C", str(repo), "--range", "HEAD~1..HEAD", "--format", args.format])
         if args.format == "text":
+            print(f"\n  who wrote it: tightrope log -C {repo} HEAD~1..HEAD\n", flush=True)
+            cli_main(["log", "-C", str(repo), "HEAD~1..HEAD"])
             verdict = "would have blocked this commit (exit 1)" if code == 1 else f"exited {code}"
             print(f"\ntightrope demo: tightrope {verdict}.", file=sys.stderr)
             if args.keep:
