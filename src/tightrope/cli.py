@@ -14,14 +14,16 @@ import sys
 from tightrope import __version__
 from tightrope.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, TightropeError
 
-FRONTENDS = (
-    "tightrope.frontends.scan_cmd",
-    "tightrope.frontends.baseline_cmd",
-    "tightrope.frontends.install_hooks",
-    "tightrope.frontends.hook",
-    "tightrope.frontends.demo",
-    "tightrope.frontends.identity_cmds",
-)
+# command -> the front-end module that registers it. Only the module of the command being
+# run is imported (a hook's start-up pays for one front end, not all of them).
+COMMANDS = {
+    "scan": "tightrope.frontends.scan_cmd",
+    "baseline": "tightrope.frontends.baseline_cmd",
+    "install-hooks": "tightrope.frontends.install_hooks",
+    "pre-push": "tightrope.frontends.hook",
+    "demo": "tightrope.frontends.demo",
+    **dict.fromkeys(("tag", "check-trailers", "delegate", "verify", "log"), "tightrope.frontends.identity_cmds"),
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,24 +31,21 @@ class _Parser(argparse.ArgumentParser):
         raise TightropeError(message, f"see `{self.prog} --help`")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser for `command` alone when it is known, else for every command (--help)."""
     parser = _Parser(prog="tightrope", description="Scan what AI agents add; tag who wrote it; cap what they open.")
     parser.add_argument("--version", action="version", version=f"tightrope {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in FRONTENDS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name == name:
-                continue  # a front end not built yet
-            raise
-        module.add_parser(sub)
+    modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in modules:
+        importlib.import_module(name).add_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        parser = build_parser()
+        argv = sys.argv[1:] if argv is None else argv
+        parser = build_parser(argv[0] if argv else None)
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help()

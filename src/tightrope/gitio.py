@@ -197,6 +197,22 @@ def patch(data: bytes, root: Path | None = None) -> ChangeSet:
     return ChangeSet(parse_diff(data), "patch", root, "", "patch")
 
 
+def commit_files(root: Path, sha: str, parent: str | None) -> tuple[str, ...]:
+    """Paths a commit changes against its (first) parent, renames as delete + add."""
+    out = run_git(root, "diff-tree", "-r", "--name-only", "-z", "--no-renames", parent or EMPTY_TREE, sha)
+    return tuple(p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p)
+
+
+def verify_commit_signature(root: Path, sha: str, allowed_signers: Path) -> tuple[bool, str]:
+    """(ok, principal) from `git verify-commit` with SSH signatures and this allowed-signers file."""
+    import re
+
+    proc = subprocess.run(["git", "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}",
+                           "verify-commit", sha], cwd=root, capture_output=True, env={**os.environ, "LC_ALL": "C"})
+    m = re.search(rb'Good "git" signature for (\S+) with', proc.stderr)
+    return proc.returncode == 0 and m is not None, (m.group(1).decode("utf-8", "replace") if m else "")
+
+
 def commits(root: Path, spec: str) -> Iterator["git.Commit"]:
     """Commits of a range, oldest first (GitPython: metadata reads better than parsing)."""
     import git

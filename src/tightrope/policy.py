@@ -15,11 +15,6 @@ from typing import Any, Callable
 from tightrope.errors import PolicyError
 from tightrope.findings import Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 POLICY_FILE = ".tightrope.toml"
 REQUIRE_LEVELS = ("off", "trailers", "named-human", "signed")
 
@@ -177,6 +172,10 @@ def load(root: Path | None, explicit: Path | None = None) -> Policy:
     for path, is_pyproject in candidates:
         if not path.is_file():
             continue
+        if sys.version_info >= (3, 11):  # imported only when there is a file to read
+            import tomllib
+        else:  # pragma: no cover
+            import tomli as tomllib
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as e:

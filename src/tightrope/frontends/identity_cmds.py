@@ -373,28 +373,19 @@ class _Walk:
             yield facts, trailers.read(message, author, committer)
 
     def _files(self, sha: str, parents: list[str]) -> tuple[str, ...]:
-        from tightrope.gitio import EMPTY_TREE, run_git
+        from tightrope.gitio import commit_files
 
-        base = parents[0] if parents else EMPTY_TREE
-        out = run_git(self.root, "diff-tree", "-r", "--name-only", "-z", "--no-renames", base, sha)
-        return tuple(p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p)
+        return commit_files(self.root, sha, parents[0] if parents else None)
 
     def _signature(self, c) -> str:
-        import re
-        import subprocess
+        from tightrope.gitio import verify_commit_signature
 
         if not getattr(c, "gpgsig", None):
             return "bad:not signed"
         if self.signers is None:
             return f"bad:no allowed signers ({self.signers_name})"
-        proc = subprocess.run(["git", "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={self.signers}",
-                               "verify-commit", c.hexsha], cwd=self.root, capture_output=True,
-                              env={**os.environ, "LC_ALL": "C"})
-        text = proc.stderr.decode("utf-8", "replace")
-        m = re.search(r'Good "git" signature for (\S+) with', text)
-        if proc.returncode == 0 and m:
-            return "good:" + m.group(1)
-        return "bad:the signature does not verify against the allowed signers"
+        ok, principal = verify_commit_signature(self.root, c.hexsha, self.signers)
+        return f"good:{principal}" if ok else "bad:the signature does not verify against the allowed signers"
 
     def context(self):
         from tightrope.identity import verify
@@ -409,10 +400,10 @@ class _Walk:
 def run_verify(args: argparse.Namespace) -> int:
     from tightrope.core import apply_policy
     from tightrope.findings import Report
-    from tightrope.frontends.scan_cmd import _outputs, emit
+    from tightrope.frontends.scan_cmd import emit, output_pairs
     from tightrope.identity import verify
 
-    pairs = _outputs(args)
+    pairs = output_pairs(args)
     walk = _Walk(args, from_base=True)
     ctx = walk.context()
     report = Report()

@@ -81,7 +81,7 @@ def parse_scanners(text: str) -> tuple[str, ...]:
     return names
 
 
-def _outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+def output_pairs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
     formats = args.format or ["text"]
     outputs = args.output or []
     if len(outputs) > len(formats):
@@ -110,7 +110,7 @@ def emit(report, pairs: list[tuple[str, str | None]]) -> None:
 def run(args: argparse.Namespace) -> int:
     from tightrope import core, policy, suppress
 
-    pairs = _outputs(args)
+    pairs = output_pairs(args)
     scanners = parse_scanners(args.scanners)
     changeset = select_changes(args)
     pol = policy.load(changeset.root, args.policy)
