@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_secrets import BIN, git, real_code_lines, timed  # noqa: E402
+from bench_secrets import BIN, staged_repo, timed  # noqa: E402
 
 RULES = Path(__file__).resolve().parents[1] / "src" / "tightrope" / "rules"
 
@@ -25,20 +25,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=11)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="tightrope-bench-") as tmp:
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        git(repo, "init", "-q", "-b", "main")
-        (repo / "README.md").write_text("bench\n")
-        git(repo, "add", "README.md")
-        git(repo, "commit", "-q", "-m", "init")
-        lines = real_code_lines(200)
-        files = []
-        for i in range(5):
-            p = repo / f"pkg/mod{i}.py"
-            p.parent.mkdir(exist_ok=True)
-            p.write_text("\n".join(lines[i * 40:(i + 1) * 40]) + "\n")
-            files.append(str(p.relative_to(repo)))
-        git(repo, "add", "-A")
+        repo, files = staged_repo(Path(tmp), 5, 40)
         ours = timed([str(BIN / "tightrope"), "scan", "--staged"], repo, args.runs)
         ds = timed([str(BIN / "detect-secrets-hook"), *files], repo, args.runs)
         sg = timed([str(BIN / "semgrep"), "scan", "--config", str(RULES), "--disable-version-check", "--metrics=off",

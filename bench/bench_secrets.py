@@ -50,21 +50,27 @@ def real_code_lines(n: int) -> list[str]:
     return lines[:n]
 
 
-def hook_bench(work: Path, runs: int) -> dict:
-    repo = work / "hook"
+def staged_repo(where: Path, n_files: int, lines_per_file: int) -> tuple[Path, list[str]]:
+    """A repository with one commit and a staged change of real code spread over n files."""
+    repo = where / f"staged-{n_files}x{lines_per_file}"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
     (repo / "README.md").write_text("bench\n")
     git(repo, "add", "README.md")
     git(repo, "commit", "-q", "-m", "init")
-    lines = real_code_lines(100)
+    lines = real_code_lines(n_files * lines_per_file)
     files = []
-    for i in range(4):
+    for i in range(n_files):
         p = repo / f"pkg/mod{i}.py"
         p.parent.mkdir(exist_ok=True)
-        p.write_text("\n".join(lines[i * 25:(i + 1) * 25]) + "\n")
+        p.write_text("\n".join(lines[i * lines_per_file:(i + 1) * lines_per_file]) + "\n")
         files.append(str(p.relative_to(repo)))
     git(repo, "add", "-A")
+    return repo, files
+
+
+def hook_bench(work: Path, runs: int) -> dict:
+    repo, files = staged_repo(work, 4, 25)
     ours = timed([str(BIN / "tightrope"), "scan", "--staged", "--scanners", "secrets"], repo, runs)
     theirs = timed([str(BIN / "detect-secrets-hook"), *files], repo, runs)
     return {"ours": statistics.median(ours), "theirs": statistics.median(theirs)}

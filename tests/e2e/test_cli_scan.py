@@ -129,3 +129,25 @@ def test_rule_override_turns_blocking_off(repo):
     repo.stage({".tightrope.toml": f'[rules."{finding["rule_id"]}"]\nblocking = false\n'})
     proc = run_cli("scan", "--staged", "--format", "json", cwd=repo.path)
     assert proc.returncode == 0 and json.loads(proc.stdout)["findings"][0]["blocking"] is False
+
+
+def test_a_huge_diff_is_scanned_whole(tmp_path):
+    """~6 MB of added lines with one secret near the end: found, on the right line."""
+    body = "".join(f"+value_{i} = compute({i}, 'ordinary text of a line')\n" for i in range(100_000))
+    patch = (f"--- /dev/null\n+++ b/big.py\n@@ -0,0 +1,100001 @@\n{body}"
+             f'+ANTHROPIC_API_KEY = "{anthropic_key(30)}"\n').encode()
+    assert len(patch) > 5_000_000
+    proc = run_cli("scan", "--patch", "-", "--scanners", "secrets", "--format", "json", cwd=tmp_path, input=patch)
+    assert proc.returncode == 1, proc.stderr
+    [finding] = json.loads(proc.stdout)["findings"]
+    assert finding["line"] == 100_001
+
+
+def test_shipped_hook_shims_match_install_hooks():
+    """hooks/ holds one shim per hook install-hooks knows, each running the same command."""
+    from conftest import ROOT
+    from tightrope.frontends.install_hooks import HOOKS
+
+    for name, command in HOOKS.items():
+        shim = (ROOT / "hooks" / name).read_text()
+        assert f"exec tightrope {command} " in shim, name
