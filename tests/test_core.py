@@ -7,7 +7,7 @@ from tokens import anthropic_key
 
 def test_a_secret_is_reported_once_not_again_as_a_hard_coded_credential(repo):
     repo.commit({"README.md": "x\n"})
-    repo.stage({"settings.py": f'ANTHROPIC_API_KEY = "{anthropic_key(21)}"\nadmin_password = "Zq8-not-a-known-format-7Yt"\n'})
+    repo.stage({"settings.py": f'ANTHROPIC_API_KEY = "{anthropic_key(21)}"\nadmin_password = "Zq8-not-a-known-format-7Yt"\n'})  # tightrope: allow secret.keyword made-up test value
     report = core.check(gitio.staged(repo.path), Policy())
     by_line = {}
     for f in report.findings:

@@ -159,6 +159,14 @@ def is_digest(value: str, line: str = "") -> bool:
     return bool(re.fullmatch(r"[0-9a-fA-F]{7,128}", value)) and bool(_DIGEST_CONTEXT.search(line))
 
 
+_FILE_PATH = re.compile(r"(?:\.{0,2}/)?(?:[\w.-]+/)+[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,5}")
+
+
+def is_file_path(value: str) -> bool:
+    """`bench/secrets.py`, `./certs/key.pem`: a keyword followed by a path names a file, not a secret."""
+    return bool(_FILE_PATH.fullmatch(value.strip()))
+
+
 def is_uuid(value: str) -> bool:
     return bool(_UUID.search(value))
 

@@ -212,6 +212,8 @@ def _judge_plugin_value(rule: ds_plugins.PluginRule, value: str, line: str, plug
             return Confidence.LOW
         return rule.confidence
     # a keyword assignment: the value is whatever follows `password =`
+    if sf.is_file_path(value):
+        return None
     stripped = value.strip()
     if len(stripped) < 6 or sf.is_env_reference(stripped, line) or sf.is_digest(stripped, line):
         return None
