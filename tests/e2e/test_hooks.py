@@ -107,3 +107,14 @@ def test_install_hooks_refuses_to_overwrite_a_foreign_hook(repo):
     proc = run_cli("install-hooks", cwd=repo.path)
     assert proc.returncode == 2 and b"--force" in proc.stderr
     assert hook.read_text() == "#!/bin/sh\necho mine\n"
+
+
+def test_try_repo_full_hook_blocks_insecure_code_with_real_semgrep(repo, pre_commit_home):
+    """The `tightrope` hook brings semgrep into its own environment and runs the rule pack."""
+    repo.commit({"README.md": "hello\n"})
+    repo.stage({"loader.py": "import yaml\n\n\ndef load(text):\n    return yaml.load(text, Loader=yaml.Loader)\n"})
+    proc = subprocess.run([str(VENV_BIN / "pre-commit"), "try-repo", str(ROOT), "tightrope", "--verbose"],
+                          cwd=repo.path, capture_output=True, env=_env(pre_commit_home))
+    out = proc.stdout.decode() + proc.stderr.decode()
+    assert proc.returncode == 1, out
+    assert "L5" in out and "py.yaml-unsafe-load" in out and "CWE-502" in out
