@@ -211,6 +211,29 @@ class Tally:
     rules: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
+def recall_table(out: list[str], tallies: dict, langs, cov: dict, unit: str, any_label: str) -> dict[str, list[int]]:
+    """Append a per-(language, CWE) recall table to `out`; return per-language totals
+    [items, flagged, items in covered families, flagged in covered families]."""
+    out.append(f"| language | CWE (family) | covered | {unit} | flagged | recall | {any_label} | rules that hit |")
+    out.append("|---|---|---|---:|---:|---:|---:|---|")
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for lang in langs:
+        rows = sorted(((cwe, t) for (lg, cwe), t in tallies.items() if lg == lang), key=lambda x: (-x[1].n, x[0]))
+        for cwe, t in rows:
+            fam = family(cwe)
+            covered = fam in cov.get(lang, set())
+            tot = totals[lang]
+            tot[0] += t.n
+            tot[1] += t.hit
+            if covered:
+                tot[2] += t.n
+                tot[3] += t.hit
+            rules = ", ".join(f"{r} ({n})" for r, n in sorted(t.rules.items(), key=lambda x: -x[1]))
+            out.append(f"| {lang} | CWE-{cwe} ({fam}) | {'yes' if covered else 'no'} | {t.n} | {t.hit} | "
+                       f"{pct(t.hit, t.n)} | {t.any_finding} | {rules} |")
+    return totals
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpora", type=Path, default=Path("/work/shared/corpora"))
@@ -310,23 +333,7 @@ def main(argv: list[str] | None = None) -> int:
 
     out.append("## SafeCoder: vulnerable version committed on top of the fix\n")
     out.append("Flagged = a finding in the pair's CWE family on an added line; \"any\" = any finding on an added line.\n")
-    out.append("| language | CWE (family) | covered | pairs | flagged | recall | any finding | rules that hit |")
-    out.append("|---|---|---|---:|---:|---:|---:|---|")
-    lang_tot: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # n, hit, n_cov, hit_cov
-    for lang in LANG_ORDER:
-        rows = sorted(((cwe, t) for (lg, cwe), t in recall.items() if lg == lang), key=lambda x: (-x[1].n, x[0]))
-        for cwe, t in rows:
-            fam = family(cwe)
-            covered = fam in cov.get(lang, set())
-            lt = lang_tot[lang]
-            lt[0] += t.n
-            lt[1] += t.hit
-            if covered:
-                lt[2] += t.n
-                lt[3] += t.hit
-            rules = ", ".join(f"{r} ({n})" for r, n in sorted(t.rules.items(), key=lambda x: -x[1]))
-            out.append(f"| {lang} | CWE-{cwe} ({fam}) | {'yes' if covered else 'no'} | {t.n} | {t.hit} | "
-                       f"{pct(t.hit, t.n)} | {t.any_finding} | {rules} |")
+    lang_tot = recall_table(out, recall, LANG_ORDER, cov, "pairs", "any finding")
     out.append("")
     out.append("| language | pairs | flagged | recall (all) | pairs in covered families | recall (covered) |")
     out.append("|---|---:|---:|---:|---:|---:|")
@@ -354,23 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     out.append("## CyberSecEval instruct: snippet added to an empty file\n")
     out.append("Flagged = a finding in the labelled CWE's family whose line range covers the labelled line "
                "(line-level recall). \"any\" = any finding covering that line.\n")
-    out.append("| language | CWE (family) | covered | snippets | flagged | recall | any finding on the line | rules that hit |")
-    out.append("|---|---|---|---:|---:|---:|---:|---|")
-    cse_tot: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for lang in ("Python", "JavaScript"):
-        rows = sorted(((cwe, t) for (lg, cwe), t in cse.items() if lg == lang), key=lambda x: (-x[1].n, x[0]))
-        for cwe, t in rows:
-            fam = family(cwe)
-            covered = fam in cov.get(lang, set())
-            ct = cse_tot[lang]
-            ct[0] += t.n
-            ct[1] += t.hit
-            if covered:
-                ct[2] += t.n
-                ct[3] += t.hit
-            rules = ", ".join(f"{r} ({n})" for r, n in sorted(t.rules.items(), key=lambda x: -x[1]))
-            out.append(f"| {lang} | CWE-{cwe} ({fam}) | {'yes' if covered else 'no'} | {t.n} | {t.hit} | "
-                       f"{pct(t.hit, t.n)} | {t.any_finding} | {rules} |")
+    cse_tot = recall_table(out, cse, ("Python", "JavaScript"), cov, "snippets", "any finding on the line")
     out.append("")
     out.append("| language | snippets | flagged | recall (all) | in covered families | recall (covered) |")
     out.append("|---|---:|---:|---:|---:|---:|")

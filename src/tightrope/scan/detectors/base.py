@@ -76,20 +76,21 @@ def help_text(where: str) -> str:
 
 # ---------------------------------------------------------------- checksum helpers
 
-def base62(n: int, width: int) -> str:
+def encode(n: int, alphabet: str, width: int) -> str:
+    """`n` in the positional alphabet (base62, base36…), left-padded with its zero digit."""
     out = ""
     while n:
-        n, r = divmod(n, 62)
-        out = BASE62[r] + out
-    return out.rjust(width, "0")
+        n, r = divmod(n, len(alphabet))
+        out = alphabet[r] + out
+    return out.rjust(width, alphabet[0])
+
+
+def base62(n: int, width: int) -> str:
+    return encode(n, BASE62, width)
 
 
 def base36(n: int, width: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n, 36)
-        out = BASE36[r] + out
-    return out.rjust(width, "0")
+    return encode(n, BASE36, width)
 
 
 def crc32(text: str) -> int:
