@@ -118,3 +118,14 @@ def test_try_repo_full_hook_blocks_insecure_code_with_real_semgrep(repo, pre_com
     out = proc.stdout.decode() + proc.stderr.decode()
     assert proc.returncode == 1, out
     assert "L5" in out and "py.yaml-unsafe-load" in out and "CWE-502" in out
+
+
+def test_manifest_and_own_config_are_valid_and_the_readme_lists_every_hook():
+    for cmd, path in (("validate-manifest", ".pre-commit-hooks.yaml"), ("validate-config", ".pre-commit-config.yaml")):
+        proc = subprocess.run([str(VENV_BIN / "pre-commit"), cmd, str(ROOT / path)], capture_output=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    import yaml
+
+    readme = (ROOT / "README.md").read_text()
+    for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()):
+        assert f"`{hook['id']}`" in readme, hook["id"]
