@@ -62,7 +62,6 @@ class ChangeSet:
     source: str  # staged | range | patch | all | commit
     root: Path | None = None
     rev: str = ""
-    description: str = ""
     notes: list[str] = field(default_factory=list)
 
     def read_files(self, paths: list[str]) -> dict[str, bytes]:
@@ -117,12 +116,7 @@ def _has_head(root: Path) -> bool:
 def staged(root: Path) -> ChangeSet:
     base = "HEAD" if _has_head(root) else EMPTY_TREE
     data = run_git(root, "diff", "--cached", *_DIFF_FLAGS, base, "--")
-    return ChangeSet(parse_diff(data), "staged", root, INDEX, "staged changes")
-
-
-def has_staged_changes(root: Path) -> bool:
-    base = "HEAD" if _has_head(root) else EMPTY_TREE
-    return bool(run_git(root, "diff", "--cached", "--name-only", base, "--").strip())
+    return ChangeSet(parse_diff(data), "staged", root, INDEX)
 
 
 def commit_range(root: Path, spec: str) -> ChangeSet:
@@ -142,7 +136,7 @@ def commit_range(root: Path, spec: str) -> ChangeSet:
             )
         merge_base = EMPTY_TREE  # unrelated histories: everything in HEAD is new
     changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, merge_base, head, "--"))
-    cs = ChangeSet(changes, "range", root, head, f"{base_name}..{head_name or 'HEAD'}")
+    cs = ChangeSet(changes, "range", root, head)
     if merge_base == head:
         cs.notes.append(f"empty range {spec}: nothing to scan")
     return cs
@@ -153,21 +147,21 @@ def unpushed(root: Path, remote: str, local: str = "HEAD") -> ChangeSet:
     head = resolve(root, local)
     shas = run_git(root, "rev-list", "--topo-order", "--reverse", head, "--not", f"--remotes={remote}").split()
     if not shas:
-        return ChangeSet([], "range", root, head, f"{local} (nothing new for {remote})", ["nothing to push: nothing to scan"])
+        return ChangeSet([], "range", root, head, ["nothing to push: nothing to scan"])
     parents = run_git(root, "rev-list", "--parents", "-n", "1", shas[0].decode()).split()[1:]
     base = parents[0].decode() if parents else EMPTY_TREE
     changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, base, head, "--"))
-    return ChangeSet(changes, "range", root, head, f"commits not yet on {remote}")
+    return ChangeSet(changes, "range", root, head)
 
 
 def last_commit(root: Path) -> ChangeSet:
     if not _has_head(root):
-        return ChangeSet([], "commit", root, "", "no commits yet", ["no commits and nothing staged: nothing to scan"])
+        return ChangeSet([], "commit", root, "", ["no commits and nothing staged: nothing to scan"])
     head = resolve(root, "HEAD")
     parents = run_git(root, "rev-list", "--parents", "-n", "1", head).split()[1:]
     parent = parents[0].decode() if parents else EMPTY_TREE
     changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, parent, head, "--"))
-    cs = ChangeSet(changes, "commit", root, head, f"last commit {head[:12]}")
+    cs = ChangeSet(changes, "commit", root, head)
     if len(parents) > 1:
         cs.notes.append(f"{head[:12]} is a merge commit: scanned what it brings in over its first parent")
     return cs
@@ -176,8 +170,8 @@ def last_commit(root: Path) -> ChangeSet:
 def tracked_files(root: Path) -> ChangeSet:
     """Every file in the index, seen as newly added (a first full sweep)."""
     entries = run_git(root, "ls-files", "-s", "-z").split(b"\0")
-    paths, notes = [], []
-    submodules = []
+    paths: list[str] = []
+    submodules: list[str] = []
     for entry in entries:
         if not entry:
             continue
@@ -190,11 +184,11 @@ def tracked_files(root: Path) -> ChangeSet:
     blobs = read_blobs(root, [f":{p}" for p in paths], paths)
     changes = [whole_file_as_added(p, blobs.get(p, b"")) for p in paths]
     changes += [FileChange(path=s, status="added", skipped="submodule") for s in submodules]
-    return ChangeSet(changes, "all", root, INDEX, "all tracked files", notes)
+    return ChangeSet(changes, "all", root, INDEX)
 
 
 def patch(data: bytes, root: Path | None = None) -> ChangeSet:
-    return ChangeSet(parse_diff(data), "patch", root, "", "patch")
+    return ChangeSet(parse_diff(data), "patch", root, "")
 
 
 def commit_files(root: Path, sha: str, parent: str | None) -> tuple[str, ...]:

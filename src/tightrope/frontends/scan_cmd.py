@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from tightrope.errors import EXIT_BLOCKING, EXIT_OK, UsageError
+from tightrope.errors import EXIT_BLOCKING, EXIT_OK, GitError, UsageError
 
 DEFAULT_SCANNERS = "secrets,patterns,dependencies"
 
@@ -45,8 +45,8 @@ def select_changes(args: argparse.Namespace):
         data = sys.stdin.buffer.read() if args.patch == "-" else _read_patch(args.patch)
         try:
             root = gitio.repo_root(args.repo)
-        except Exception:
-            root = None
+        except GitError:
+            root = None  # a patch needs no repository
         return gitio.patch(data, root)
     root = gitio.repo_root(args.repo)
     if args.range:
@@ -58,9 +58,10 @@ def select_changes(args: argparse.Namespace):
         return gitio.commit_range(root, f"{from_ref}..{to_ref}")
     if not args.staged and os.environ.get("PRE_COMMIT_REMOTE_NAME"):
         return gitio.unpushed(root, os.environ["PRE_COMMIT_REMOTE_NAME"])  # first push: no refs
-    if args.staged or os.environ.get("PRE_COMMIT") or gitio.has_staged_changes(root):
-        return gitio.staged(root)
-    return gitio.last_commit(root)
+    staged = gitio.staged(root)
+    if staged.changes or args.staged or os.environ.get("PRE_COMMIT"):
+        return staged
+    return gitio.last_commit(root)  # nothing staged: the last commit
 
 
 def _read_patch(name: str) -> bytes:
