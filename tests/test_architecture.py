@@ -19,14 +19,31 @@ from conftest import GIT_ENV
 PKG = Path(__file__).resolve().parents[1] / "src" / "tightrope"
 
 
+def module_name(path: Path) -> str:
+    parts = ["tightrope", *path.relative_to(PKG).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def absolute(path: Path, node: ast.ImportFrom) -> str:
+    """The absolute module an ImportFrom names; `from .. import x` counts like `import tightrope`."""
+    if node.level == 0:
+        return node.module or ""
+    package = module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    base = package[: len(package) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def imports_of(path: Path) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-            names |= {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            module = absolute(path, node)
+            names.add(module)
+            names |= {f"{module}.{a.name}" for a in node.names}
     return names
 
 
@@ -49,6 +66,17 @@ def test_layering(where):
     for path in paths:
         bad = [i for i in imports_of(path) if i.startswith(FORBIDDEN[where])]
         assert not bad, f"{path.relative_to(PKG)} imports {bad}"
+
+
+def test_relative_imports_are_resolved(tmp_path, monkeypatch):
+    """`from .. import frontends` in core.py must count as importing tightrope.frontends."""
+    fake_pkg = tmp_path / "tightrope"
+    (fake_pkg / "scan").mkdir(parents=True)
+    (fake_pkg / "core.py").write_text("from . import frontends\nfrom .report import text\n")
+    (fake_pkg / "scan" / "x.py").write_text("from ..core import check\nfrom .. import cli\n")
+    monkeypatch.setattr(sys.modules[__name__], "PKG", fake_pkg)
+    assert {"tightrope.frontends", "tightrope.report.text"} <= imports_of(fake_pkg / "core.py")
+    assert {"tightrope.core.check", "tightrope.cli"} <= imports_of(fake_pkg / "scan" / "x.py")
 
 
 def test_gitpython_stays_behind_gitio():
