@@ -4,23 +4,17 @@ Pipfile (TOML, line-wise), setup.cfg."""
 from __future__ import annotations
 
 import re
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from tightrope.diff import AddedLine
 from tightrope.scan.dependencies.dep import (
     ARCHIVE, URL_SCHEME, Dep, file_url_path, normalize, outside_repo, strip_comment,
 )
 
-_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
-_OP = r"(?:===|~=|==|!=|<=|>=|<|>)"
-_VER = r"[A-Za-z0-9_.*+!-]+"
-_SPEC = rf"{_OP}\s*{_VER}(?:\s*,\s*{_OP}\s*{_VER})*"
-_PEP508 = re.compile(
-    rf"^(?P<name>{_NAME})\s*(?:\[(?P<extras>[^\]]*)\])?\s*"
-    rf"(?:@\s*(?P<url>[^\s;]+)|\(?\s*(?P<spec>{_SPEC})?\s*\)?)\s*(?:;(?P<marker>.*))?$"
-)
-_EXACT_PY = re.compile(r"^(?:===?)\s*[A-Za-z0-9_.+!-]+$")
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
+_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"  # a PEP 508 name (a TOML key that may be one)
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")
 
 
@@ -40,7 +34,9 @@ def py_requirement(text: str, lineno: int, snippet: str, *, strict: bool, path: 
     strict: only accept shapes that cannot be anything else (a version, extras, marker
     or URL): used when the enclosing section was not among the added lines.
     """
-    text = text.strip().strip("\"'").strip()
+    text = text.strip()
+    if text[:1] in ("'", '"'):  # a quoted string; a marker may end in a quote of its own
+        text = text.strip("\"'").strip()
     if not text or text.startswith(("#", "-", "$", "{")) or "${" in text:
         return None
     if URL_SCHEME.match(text):
@@ -49,19 +45,37 @@ def py_requirement(text: str, lineno: int, snippet: str, *, strict: bool, path: 
         return Dep("pypi", _url_name(text), lineno, snippet, url=text)
     if text.startswith((".", "/", "~")) or "\\" in text or (ARCHIVE.search(text.split(";")[0].strip()) and "@" not in text):
         return None  # a local path or archive
-    m = _PEP508.match(text)
-    if not m:
+    req = _pep508(text)
+    if req is None:
         return None
-    if m["url"]:
-        url = m["url"]
-        if url.lower().startswith("file:") and not outside_repo(path, file_url_path(url)):
+    if req.url:
+        if req.url.lower().startswith("file:") and not outside_repo(path, file_url_path(req.url)):
             return None
-        return Dep("pypi", m["name"], lineno, snippet, url=url)
-    spec = (m["spec"] or "").strip()
-    if strict and not (spec or m["extras"] is not None or m["marker"]):
+        return Dep("pypi", req.name, lineno, snippet, url=req.url)
+    spec = _as_written(text, req)
+    if strict and not (spec or "[" in text or req.marker is not None):
         return None
-    pinned = bool(spec) and "," not in spec and bool(_EXACT_PY.match(spec)) and "*" not in spec
-    return Dep("pypi", m["name"], lineno, snippet, spec=spec, pinned=pinned)
+    pinned = len(req.specifier) == 1 and "*" not in spec and next(iter(req.specifier)).operator in ("==", "===")
+    return Dep("pypi", req.name, lineno, snippet, spec=spec, pinned=pinned)
+
+
+def _as_written(text: str, req: Requirement) -> str:
+    """The version constraint as the author wrote it (`>=1, <2`), for messages: packaging
+    normalises and sorts it (`<2,>=1`)."""
+    rest = text.split(";", 1)[0][len(req.name):].strip()
+    if rest.startswith("["):
+        rest = rest.partition("]")[2]
+    return rest.strip().strip("()").strip()
+
+
+def _pep508(text: str) -> Requirement | None:
+    """The PEP 508 requirement `text` is, or None: pip would refuse it, so it installs nothing."""
+    from packaging.requirements import InvalidRequirement, Requirement  # only manifests pay for it
+
+    try:
+        return Requirement(text)
+    except InvalidRequirement:
+        return None
 
 
 # ---- requirements.txt
