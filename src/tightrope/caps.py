@@ -293,7 +293,7 @@ def _counts(out: _Out, facts: PullFacts, pulls: AgentPulls | None, match: AgentM
             caps: CapsPolicy, now: datetime) -> None:
     if caps.max_open_prs is None and caps.max_prs_per_day is None:
         return
-    if pulls is None or match is None or not facts.author:
+    if pulls is None or match is None or not facts.author or (pulls.open is None and pulls.recent is None):
         out.add("unchecked", "not checked: the agent's open and recent PRs (the forge could not be asked)",
                 "give the job a token that can list pull requests", severity=Severity.MEDIUM, value="counts")
         return
