@@ -180,8 +180,7 @@ class FakeGitLab(Fake):
         r = f"{self.api}/merge_requests/{number}"
         data = next(p for p in self.pulls if p["iid"] == number)
         self.server.expect_request(r, method="PUT").respond_with_json(data)
-        # python-gitlab addresses a merge request's notes by the MR's numeric project_id
-        self.server.expect_request(f"/api/v4/projects/7/merge_requests/{number}/notes", method="POST").respond_with_json(
+        self.server.expect_request(f"{r}/notes", method="POST").respond_with_json(
             {"id": 3, "body": "x", "author": {"username": "tightrope"}})
 
     def ci_env(self, tmp_path, number: int = 4, token: bool = True) -> dict:

@@ -162,7 +162,7 @@ def test_in_ci_the_policy_enforcement_actions_run_and_a_dry_run_never_writes(fak
         assert "convertPullRequestToDraft" in writes[1][2] and "REQUEST_CHANGES" in writes[2][2]
     else:
         assert [(m, p) for m, p, _ in writes] == [("PUT", "/api/v4/projects/g/p/merge_requests/4")] * 2 + [
-            ("POST", "/api/v4/projects/7/merge_requests/4/notes")]
+            ("POST", "/api/v4/projects/g/p/merge_requests/4/notes")]
         assert "tightrope%3Acaps-exceeded" in writes[0][2] or "tightrope:caps-exceeded" in writes[0][2]
         assert "Draft: " in writes[1][2]
     assert "caps.protected-path (1)" in writes[-1][2]

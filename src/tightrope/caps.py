@@ -71,6 +71,7 @@ class PullFacts:
     additions: int | None = None
     deletions: int | None = None
     commit_count: int | None = None
+    patch_bytes: int | None = None  # the whole patch, when known; else the files' sum
     unknown: tuple[str, ...] = ()  # what could not be read, and why
 
     @property
@@ -281,7 +282,9 @@ def _size(out: _Out, facts: PullFacts, caps: CapsPolicy, notes: list[str]) -> No
     _cap(out, "max_lines_added", caps.max_lines_added, additions, "adds lines")
     _cap(out, "max_lines_removed", caps.max_lines_removed, deletions, "removes lines")
     _cap(out, "max_commits", caps.max_commits, commits, "has commits")
-    if files is not None and caps.max_patch_bytes is not None:
+    if facts.patch_bytes is not None:
+        _cap(out, "max_patch_bytes", caps.max_patch_bytes, facts.patch_bytes, "has a patch of bytes")
+    elif files is not None and caps.max_patch_bytes is not None:
         known = [f.patch_bytes for f in files if f.patch_bytes is not None]
         _cap(out, "max_patch_bytes", caps.max_patch_bytes, sum(known), "has a patch of bytes")
         if len(known) < len(files):
@@ -293,7 +296,8 @@ def _counts(out: _Out, facts: PullFacts, pulls: AgentPulls | None, match: AgentM
             caps: CapsPolicy, now: datetime) -> None:
     if caps.max_open_prs is None and caps.max_prs_per_day is None:
         return
-    if pulls is None or match is None or not facts.author or (pulls.open is None and pulls.recent is None):
+    match = match or AgentMatch(facts.author, "caps.apply_to_humans", True)
+    if pulls is None or not facts.author or (pulls.open is None and pulls.recent is None):
         out.add("unchecked", "not checked: the agent's open and recent PRs (the forge could not be asked)",
                 "give the job a token that can list pull requests", severity=Severity.MEDIUM, value="counts")
         return
@@ -337,23 +341,7 @@ def _paths(out: _Out, facts: PullFacts, policy: Policy) -> None:
 
 
 def _text(out: _Out, facts: PullFacts, caps: CapsPolicy) -> None:
-    text = f"{facts.title}\n{facts.body}"
-    if "*" not in caps.allowed_domains:
-        allowed = caps.allowed_domains + ((facts.host.lower(),) if facts.host else ())
-        for host in link_hosts(text):
-            if not domain_allowed(host, allowed):
-                out.add("link-domain", f"agent PR links to {host}, not an allowed domain (caps.allowed_domains)",
-                        f"remove the link, or {_policy_hint('allowed_domains')}", value=host)
-    plain = normalise(text)
-    if caps.report_mentions:
-        for name in dict.fromkeys(_MENTION.findall(plain)):
-            out.add("mention", f"agent PR mentions @{name}", "check the mention is wanted; "
-                    + _policy_hint("report_mentions"), severity=Severity.LOW, blocking=False, value=name)
-    if caps.report_closing_keywords:
-        for verb, target in dict.fromkeys(_CLOSING.findall(plain)):
-            out.add("closing-keyword", f"agent PR would close {target} on merge ({verb!r})",
-                    "check the issue should close; " + _policy_hint("report_closing_keywords"),
-                    severity=Severity.LOW, blocking=False, value=target)
+    _links_and_references(out, f"{facts.title}\n{facts.body}", caps, facts.host)
     _cap(out, "max_title_chars", caps.max_title_chars, len(facts.title), "title length in characters")
     _cap(out, "max_body_chars", caps.max_body_chars, len(facts.body), "description length in characters")
     have = {label.lower() for label in facts.labels}
@@ -367,3 +355,32 @@ def _text(out: _Out, facts: PullFacts, caps: CapsPolicy) -> None:
     if caps.require_draft and not facts.draft:
         out.add("draft-required", "agent PR is not a draft (caps.require_draft)",
                 f"mark it as draft, or {_policy_hint('require_draft')}", value="draft")
+
+
+def _links_and_references(out: _Out, text: str, caps: CapsPolicy, host: str) -> None:
+    if "*" not in caps.allowed_domains:
+        allowed = caps.allowed_domains + ((host.lower(),) if host else ())
+        for link_host in link_hosts(text):
+            if not domain_allowed(link_host, allowed):
+                out.add("link-domain", f"agent PR links to {link_host}, not an allowed domain (caps.allowed_domains)",
+                        f"remove the link, or {_policy_hint('allowed_domains')}", value=link_host)
+    plain = normalise(text)
+    if caps.report_mentions:
+        for name in dict.fromkeys(_MENTION.findall(plain)):
+            out.add("mention", f"agent PR mentions @{name}", "check the mention is wanted; "
+                    + _policy_hint("report_mentions"), severity=Severity.LOW, blocking=False, value=name)
+    if caps.report_closing_keywords:
+        for verb, target in dict.fromkeys(_CLOSING.findall(plain)):
+            out.add("closing-keyword", f"agent PR would close {target} on merge ({verb!r})",
+                    "check the issue should close; " + _policy_hint("report_closing_keywords"),
+                    severity=Severity.LOW, blocking=False, value=target)
+
+
+def check_comment(facts: PullFacts, body: str, policy: Policy) -> list[Finding]:
+    """A comment an agent asks to post on `facts`' PR: the PR-text rules (links, mentions,
+    closing keywords, the body size cap)."""
+    out = _Out(facts)
+    if policy.caps.enabled:
+        _links_and_references(out, body, policy.caps, facts.host)
+        _cap(out, "max_body_chars", policy.caps.max_body_chars, len(body), "comment length in characters")
+    return out.findings

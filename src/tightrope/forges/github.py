@@ -94,12 +94,15 @@ class GitHubPulls:
         """Without a token the payload is all we use (a dry run on a public repository still asks)."""
         return bool(self.access.token) or self.event is None
 
+    def _repository(self):
+        if self._repo is None:
+            self._repo = github_client(self.access).get_repo(self.repo_name, lazy=True)
+        return self._repo
+
     def _pr(self):
         if self._pull is None:
             with api_errors(f"reading {self.repo_name}#{self.number}"):
-                if self._repo is None:
-                    self._repo = github_client(self.access).get_repo(self.repo_name, lazy=True)
-                self._pull = self._repo.get_pull(self.number)
+                self._pull = self._repository().get_pull(self.number)
         return self._pull
 
     def facts(self) -> PullFacts:
@@ -141,12 +144,10 @@ class GitHubPulls:
         if not self.can_call_api:
             return AgentPulls(None, None)
         with api_errors(f"listing the pull requests of {self.repo_name}"):
-            if self._repo is None:
-                self._repo = github_client(self.access).get_repo(self.repo_name, lazy=True)
             who = author.lower()
-            open_ = tuple(_summary(p) for p in self._repo.get_pulls(state="open") if _login(p) == who)
+            open_ = tuple(_summary(p) for p in self._repository().get_pulls(state="open") if _login(p) == who)
             recent = []
-            for p in self._repo.get_pulls(state="all", sort="created", direction="desc"):
+            for p in self._repository().get_pulls(state="all", sort="created", direction="desc"):
                 if p.created_at < since:
                     break
                 if _login(p) == who:
@@ -156,8 +157,7 @@ class GitHubPulls:
     # --- enforcement: each needs write access the check alone does not --------------------
 
     def add_label(self, name: str) -> None:
-        with api_errors(f"labelling {self.repo_name}#{self.number}"):
-            self._pr().add_to_labels(name)
+        self.label(self.number, (name,))
 
     def convert_to_draft(self) -> None:
         with api_errors(f"converting {self.repo_name}#{self.number} to draft"):
@@ -166,6 +166,25 @@ class GitHubPulls:
     def request_changes(self, body: str) -> None:
         with api_errors(f"requesting changes on {self.repo_name}#{self.number}"):
             self._pr().create_review(body=body, event="REQUEST_CHANGES")
+
+
+    # --- safe outputs: repository-level writes ------------------------------------------------
+
+    def open_pull(self, base: str, branch: str, title: str, body: str, draft: bool) -> int:
+        with api_errors(f"opening a pull request from {branch}"):
+            return self._repository().create_pull(base=base, head=branch, title=title, body=body, draft=draft).number
+
+    def close_pull(self, number: int) -> None:
+        with api_errors(f"closing {self.repo_name}#{number}"):
+            self._repository().get_pull(number).edit(state="closed")
+
+    def comment(self, number: int, body: str) -> None:
+        with api_errors(f"commenting on {self.repo_name}#{number}"):
+            self._repository().get_issue(number).create_comment(body)
+
+    def label(self, number: int, labels: tuple[str, ...]) -> None:
+        with api_errors(f"labelling {self.repo_name}#{number}"):
+            self._repository().get_issue(number).add_to_labels(*labels)
 
 
 def _login(p) -> str:

@@ -172,8 +172,7 @@ class GitLabPulls:
     # --- enforcement ------------------------------------------------------------------------
 
     def add_label(self, name: str) -> None:
-        with api_errors(f"labelling {self.project_path}!{self.number}"):
-            self._proj().mergerequests.update(self.number, {"add_labels": name})
+        self.label(self.number, (name,))
 
     def convert_to_draft(self) -> None:
         """GitLab marks a draft by the title's `Draft:` prefix."""
@@ -184,8 +183,27 @@ class GitLabPulls:
 
     def request_changes(self, body: str) -> None:
         """GitLab's REST API has no request-changes review: the reasons go in a note."""
-        with api_errors(f"commenting on {self.project_path}!{self.number}"):
-            self._merge_request().notes.create({"body": body})
+        self.comment(self.number, body)
+
+    # --- safe outputs: project-level writes -----------------------------------------------------
+
+    def open_pull(self, base: str, branch: str, title: str, body: str, draft: bool) -> int:
+        with api_errors(f"opening a merge request from {branch}"):
+            return self._proj().mergerequests.create({
+                "source_branch": branch, "target_branch": base, "description": body,
+                "title": f"Draft: {title}" if draft else title}).iid
+
+    def close_pull(self, number: int) -> None:
+        with api_errors(f"closing {self.project_path}!{number}"):
+            self._proj().mergerequests.update(number, {"state_event": "close"})
+
+    def comment(self, number: int, body: str) -> None:
+        with api_errors(f"commenting on {self.project_path}!{number}"):
+            self._proj().mergerequests.get(number, lazy=True).notes.create({"body": body})
+
+    def label(self, number: int, labels: tuple[str, ...]) -> None:
+        with api_errors(f"labelling {self.project_path}!{number}"):
+            self._proj().mergerequests.update(number, {"add_labels": ",".join(labels)})
 
 
 def _summary(m) -> PullSummary:
