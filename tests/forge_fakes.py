@@ -103,7 +103,7 @@ class FakeGitHub(Fake):
         """Other PRs (number, author, branch, created), all open; served newest first for state=all."""
         items = self.pulls + [self.pull_json(n, a, b, created=c) for n, a, b, c in others]
         items.sort(key=lambda p: p["created_at"], reverse=True)
-        self.server.expect_request(f"/repos/{self.repo}/pulls").respond_with_handler(
+        self.server.expect_request(f"/repos/{self.repo}/pulls", method="GET").respond_with_handler(
             lambda q: _page(q, items, self.url))
 
     def enforcement_endpoints(self, number: int = 4) -> None:
@@ -114,6 +114,16 @@ class FakeGitHub(Fake):
             {"data": {"convertPullRequestToDraft": {"clientMutationId": None, "pullRequest": {"isDraft": True}}}})
         self.server.expect_request(f"{r}/pulls/{number}/reviews", method="POST").respond_with_json(
             {"id": 9, "state": "CHANGES_REQUESTED", "body": "x", "user": {"login": "tightrope"}})
+
+    def safe_output_endpoints(self, number: int = 21, create_status: int = 201) -> None:
+        r = f"/repos/{self.repo}"
+        created = self.pull_json(number, "safe-bot", "agent/x")
+        self.server.expect_request(f"{r}/pulls", method="POST").respond_with_json(
+            created if create_status < 300 else {"message": "Validation Failed"}, status=create_status)
+        self.server.expect_request(f"{r}/pulls/{number}", method="PATCH").respond_with_json({**created, "state": "closed"})
+        self.server.expect_request(re.compile(rf"{r}/issues/\d+/labels"), method="POST").respond_with_json([])
+        self.server.expect_request(re.compile(rf"{r}/issues/\d+/comments"), method="POST").respond_with_json(
+            {"id": 1, "body": "x", "user": {"login": "safe-bot"}})
 
     def ci_env(self, tmp_path, number: int = 4, token: bool = True) -> dict:
         event = tmp_path / "event.json"
@@ -182,6 +192,14 @@ class FakeGitLab(Fake):
         self.server.expect_request(r, method="PUT").respond_with_json(data)
         self.server.expect_request(f"{r}/notes", method="POST").respond_with_json(
             {"id": 3, "body": "x", "author": {"username": "tightrope"}})
+
+    def safe_output_endpoints(self, number: int = 21, create_status: int = 201) -> None:
+        created = self.pull_json(number, "safe-bot", "agent/x")
+        self.server.expect_request(f"{self.api}/merge_requests", method="POST").respond_with_json(
+            created if create_status < 300 else {"message": "Validation Failed"}, status=create_status)
+        self.server.expect_request(re.compile(rf"{self.api}/merge_requests/\d+"), method="PUT").respond_with_json(created)
+        self.server.expect_request(re.compile(rf"{self.api}/merge_requests/\d+/notes"), method="POST").respond_with_json(
+            {"id": 3, "body": "x", "author": {"username": "safe-bot"}})
 
     def ci_env(self, tmp_path, number: int = 4, token: bool = True) -> dict:
         mr = next(p for p in self.pulls if p["iid"] == number)

@@ -97,6 +97,7 @@ class GitLabPulls:
     def __init__(self, access: ForgeAccess, project: str, iid: int, *, pipeline: dict | None = None,
                  host: str = "gitlab.com") -> None:
         self.access, self.project_path, self.number, self.pipeline, self.host = access, project, iid, pipeline, host
+        self.repo_name = project
         self._project = None
         self._mr = None
 
