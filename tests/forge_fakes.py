@@ -54,6 +54,15 @@ class Fake:
     def writes(self) -> list[tuple[str, str, str]]:
         return [(r.method, r.path, r.get_data(as_text=True)) for r in self.requests() if r.method != "GET"]
 
+    def _serve(self, path: str, data: dict, lists: dict[str, list]) -> dict:
+        """The PR/MR at `path` and its paginated sub-lists (files/diffs, commits)."""
+        self.server.expect_request(path, method="GET").respond_with_json(data)
+        for name, items in lists.items():
+            self.server.expect_request(f"{path}/{name}").respond_with_handler(
+                lambda q, items=items: _page(q, items, self.url))
+        self.pulls.append(data)
+        return data
+
     def error(self, status: int, headers: dict | None = None) -> None:
         self.server.expect_request(re.compile(".*")).respond_with_json({"message": "nope"}, status=status,
                                                                        headers=headers or {})
@@ -87,17 +96,13 @@ class FakeGitHub(Fake):
              **kw) -> dict:
         data = self.pull_json(number, author, branch, files=files, commits=commits, **kw)
         r = f"/repos/{self.repo}/pulls/{number}"
-        self.server.expect_request(r, method="GET").respond_with_json(data)
         file_items = [{"sha": "1" * 40, "filename": p, "status": "modified", "additions": a, "deletions": d,
                        "changes": a + d, "patch": "@@ -1 +1 @@\n" + "+x\n" * a} for p, a, d in files]
-        self.server.expect_request(f"{r}/files").respond_with_handler(lambda q: _page(q, file_items, self.url))
         commit_items = [{"sha": f"{i:040x}", "url": f"{self.url}/repos/{self.repo}/commits/{i:040x}",
                          "commit": {"message": m, "author": {"name": n, "email": e, "date": iso(NOW)},
                                     "committer": {"name": n, "email": e, "date": iso(NOW)}}}
                         for i, (m, n, e) in enumerate(commits)]
-        self.server.expect_request(f"{r}/commits").respond_with_handler(lambda q: _page(q, commit_items, self.url))
-        self.pulls.append(data)
-        return data
+        return self._serve(r, data, {"files": file_items, "commits": commit_items})
 
     def listing(self, others: list[tuple[int, str, str, datetime]]) -> None:
         """Other PRs (number, author, branch, created), all open; served newest first for state=all."""
@@ -162,17 +167,13 @@ class FakeGitLab(Fake):
              **kw) -> dict:
         data = self.pull_json(number, author, branch, **kw)
         r = f"{self.api}/merge_requests/{number}"
-        self.server.expect_request(r, method="GET").respond_with_json(data)
         diffs = [{"old_path": p, "new_path": p, "a_mode": "100644", "b_mode": "100644", "new_file": False,
                   "renamed_file": False, "deleted_file": False,
                   "diff": "@@ -1 +1 @@\n" + "+x\n" * a + "-y\n" * d} for p, a, d in files]
-        self.server.expect_request(f"{r}/diffs").respond_with_handler(lambda q: _page(q, diffs, self.url))
         commit_items = [{"id": f"{i:040x}", "short_id": f"{i:08x}", "title": m.splitlines()[0], "message": m,
                          "author_name": n, "author_email": e, "created_at": iso(NOW)}
                         for i, (m, n, e) in enumerate(commits)]
-        self.server.expect_request(f"{r}/commits").respond_with_handler(lambda q: _page(q, commit_items, self.url))
-        self.pulls.append(data)
-        return data
+        return self._serve(r, data, {"diffs": diffs, "commits": commit_items})
 
     def listing(self, others: list[tuple[int, str, str, datetime]]) -> None:
         items = self.pulls + [self.pull_json(n, a, b, created=c) for n, a, b, c in others]
