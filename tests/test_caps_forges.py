@@ -7,6 +7,7 @@ the policy is read from the base commit of a real git repository.
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -167,3 +168,19 @@ def test_in_ci_the_policy_enforcement_actions_run_and_a_dry_run_never_writes(fak
         assert "Draft: " in writes[1][2]
     assert "caps.protected-path (1)" in writes[-1][2]
     assert "CODEOWNERS" not in writes[-1][2]  # nothing from the PR is echoed back into it
+
+
+def test_a_failed_enforcement_action_is_said_beside_the_findings(fake, clone, tmp_path):
+    repo, _ = clone
+    base = repo.commit({".tightrope.toml": POLICY + 'on_violation = ["label"]\n'}, "p")
+    fake.pull(4, AGENT[fake.forge], "x", files=[("CODEOWNERS", 1, 0)], base_sha=base)
+    fake.listing([])
+    fake.server.expect_request(re.compile(".*"), method="POST").respond_with_json({"message": "no"}, status=403)
+    fake.server.expect_request(re.compile(".*"), method="PUT").respond_with_json({"message": "no"}, status=403)
+    proc = run_caps("--format", "sarif", cwd=repo.path, env=fake.ci_env(tmp_path))
+    no_leak(proc)
+    assert proc.returncode == 1, proc.stderr
+    run = json.loads(proc.stdout)["runs"][0]
+    assert [r["ruleId"] for r in run["results"]] == ["caps.protected-path"]
+    notes = " ".join(n["message"]["text"] for n in run["invocations"][0].get("toolExecutionNotifications", []))
+    assert "could not label" in notes and "403" in notes
