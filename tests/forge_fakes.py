@@ -77,7 +77,7 @@ class FakeGitHub(Fake):
 
     def pull_json(self, number: int, author: str, branch: str, *, title: str = "Fix", body: str = "",
                   labels=(), draft=False, created: datetime = NOW, base_sha: str = "0" * 40,
-                  files=(), commits=()) -> dict:
+                  head_sha: str = "f" * 40, files=(), commits=()) -> dict:
         r = f"{self.url}/repos/{self.repo}"
         return {
             "url": f"{r}/pulls/{number}", "id": 1000 + number, "node_id": f"PR_node{number}", "number": number,
@@ -86,7 +86,7 @@ class FakeGitHub(Fake):
             "user": {"login": author, "id": 7, "type": "Bot" if author.endswith("[bot]") else "User"},
             "labels": [{"id": i, "name": name} for i, name in enumerate(labels)],
             "created_at": iso(created), "updated_at": iso(created),
-            "head": {"ref": branch, "sha": "f" * 40, "repo": {"full_name": self.repo}},
+            "head": {"ref": branch, "sha": head_sha, "repo": {"full_name": self.repo}},
             "base": {"ref": "main", "sha": base_sha, "repo": {"full_name": self.repo}},
             "additions": sum(f[1] for f in files), "deletions": sum(f[2] for f in files),
             "changed_files": len(files), "commits": len(commits),
@@ -152,14 +152,15 @@ class FakeGitLab(Fake):
         return {"TIGHTROPE_GITLAB_TOKEN": self.token, "CI_SERVER_URL": self.url}
 
     def pull_json(self, number: int, author: str, branch: str, *, title: str = "Fix", body: str = "",
-                  labels=(), draft=False, created: datetime = NOW, base_sha: str = "0" * 40, **_) -> dict:
+                  labels=(), draft=False, created: datetime = NOW, base_sha: str = "0" * 40,
+                  head_sha: str = "f" * 40, **_) -> dict:
         return {
             "id": 2000 + number, "iid": number, "project_id": 7, "title": title, "description": body,
             "state": "opened", "created_at": iso(created), "updated_at": iso(created),
             "target_branch": "main", "source_branch": branch, "source_project_id": 7, "target_project_id": 7,
             "author": {"id": 5, "username": author, "name": author, "state": "active"},
-            "labels": list(labels), "draft": draft, "work_in_progress": draft, "sha": "f" * 40,
-            "diff_refs": {"base_sha": base_sha, "head_sha": "f" * 40, "start_sha": base_sha},
+            "labels": list(labels), "draft": draft, "work_in_progress": draft, "sha": head_sha,
+            "diff_refs": {"base_sha": base_sha, "head_sha": head_sha, "start_sha": base_sha},
             "web_url": f"https://gitlab.example/{self.repo}/-/merge_requests/{number}",
         }
 
@@ -210,7 +211,7 @@ class FakeGitLab(Fake):
                "CI_MERGE_REQUEST_LABELS": ",".join(mr["labels"]),
                "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": mr["source_branch"],
                "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
-               "CI_MERGE_REQUEST_DIFF_BASE_SHA": mr["diff_refs"]["base_sha"], "CI_COMMIT_SHA": "f" * 40,
+               "CI_MERGE_REQUEST_DIFF_BASE_SHA": mr["diff_refs"]["base_sha"], "CI_COMMIT_SHA": mr["sha"],
                "CI_JOB_TOKEN": "job-" + self.token[::-1]}
         if token:
             env["GITLAB_TOKEN"] = self.token

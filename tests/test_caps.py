@@ -158,14 +158,15 @@ def test_text_labels_prefix_and_draft():
 
 
 def test_what_could_not_be_read_is_a_finding_never_silence():
-    degraded = facts(author="", head_branch="feature", commits=None, files=None,
-                     unknown=("changed files (no token)",))
+    degraded = facts(author="", head_branch="feature", commits=None, files=None)
     (f,) = check_caps(degraded, None, pol(), NOW).findings
     assert f.rule_id == "caps.unchecked" and "agent PR" in f.message
-    agent = facts(files=None, unknown=("changed files (no token)",))
+    agent = facts(files=None, commits=None, unknown=("the end of the description (truncated)",))
     report = check_caps(agent, None, pol(), NOW)
-    assert rules(report) == ["caps.unchecked", "caps.unchecked"]
-    assert any("changed files" in f.message for f in report.findings)
+    messages = sorted(f.message for f in report.findings if f.rule_id == "caps.unchecked")
+    assert len(messages) == len(report.findings) == 4, messages
+    for words in ("changed files", "open and recent", "number of commits", "end of the description"):
+        assert any(words in m for m in messages), words
 
 
 def test_policy_overrides_apply_and_caps_can_be_turned_off():

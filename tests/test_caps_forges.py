@@ -142,6 +142,19 @@ def test_ci_without_a_token_degrades_to_the_event_and_says_what_was_not_checked(
     assert "not checked: changed files" in text.stdout
 
 
+def test_without_a_token_the_clone_still_gives_files_and_commits(fake, clone, tmp_path):
+    repo, base = clone
+    repo.git("checkout", "-q", "-b", "feature")
+    head = repo.commit({".github/workflows/ci.yml": "on: push\n"}, "ci\n\nAssisted-by: codex:gpt-5\n")
+    fake.pull(4, "dana", "feature", files=[(".github/workflows/ci.yml", 1, 0)], base_sha=base, head_sha=head)
+    proc = run_caps("--format", "json", cwd=repo.path, env=fake.ci_env(tmp_path, token=False))
+    no_leak(proc)
+    assert proc.returncode == 1, proc.stderr
+    rules = sorted(f["rule_id"] for f in findings(proc))
+    assert rules == ["caps.protected-path", "caps.unchecked"]  # the counts alone could not be read
+    assert fake.requests() == []
+
+
 def test_in_ci_the_policy_enforcement_actions_run_and_a_dry_run_never_writes(fake, clone, tmp_path):
     repo, _ = clone
     base = repo.commit({".tightrope.toml": POLICY + 'on_violation = ["label", "draft", "request-changes"]\n'}, "p")

@@ -222,6 +222,10 @@ def _policy_hint(key: str) -> str:
             "(a change to the policy takes effect once it is merged)")
 
 
+_UNCHECKED_HINT = ("give the job a token that can read pull requests (see the README's caps section), "
+                   "or fetch the PR's commits into the clone")
+
+
 class _Out:
     def __init__(self, facts: PullFacts) -> None:
         self.facts = facts
@@ -246,8 +250,7 @@ def check(facts: PullFacts, pulls: AgentPulls | None, policy: Policy, now: datet
         if not facts.author or facts.commits is None:
             missing = "its author" if not facts.author else "its commits' trailers"
             out.add("unchecked", f"could not tell whether {facts.ref} is an agent PR: {missing} could not be read",
-                    "give the job a token that can read pull requests (see the README's caps section)",
-                    severity=Severity.MEDIUM, value="agent")
+                    _UNCHECKED_HINT, severity=Severity.MEDIUM, value="agent")
             return out.findings, list(facts.unknown)
         who = facts.author or "unknown author"
         return [], [f"{facts.ref} is not an agent PR (author {who}, branch {facts.head_branch}): caps do not apply"]
@@ -257,10 +260,13 @@ def check(facts: PullFacts, pulls: AgentPulls | None, policy: Policy, now: datet
     _counts(out, facts, pulls, match, caps, now)
     _paths(out, facts, policy)
     _text(out, facts, caps)
-    for what in facts.unknown:
-        out.add("unchecked", f"not checked: {what}",
-                "give the job a token that can read pull requests (see the README's caps section)",
-                severity=Severity.MEDIUM, value=what)
+    missing = list(facts.unknown)
+    if facts.files is None:
+        missing.insert(0, "changed files (protected paths, allowed paths, file and patch-size caps)")
+    if facts.commits is None and facts.commit_count is None and caps.max_commits is not None:
+        missing.append("the number of commits (max_commits)")
+    for what in missing:
+        out.add("unchecked", f"not checked: {what}", _UNCHECKED_HINT, severity=Severity.MEDIUM, value=what)
     return out.findings, notes
 
 
@@ -288,8 +294,8 @@ def _size(out: _Out, facts: PullFacts, caps: CapsPolicy, notes: list[str]) -> No
         known = [f.patch_bytes for f in files if f.patch_bytes is not None]
         _cap(out, "max_patch_bytes", caps.max_patch_bytes, sum(known), "has a patch of bytes")
         if len(known) < len(files):
-            notes.append(f"patch size of {len(files) - len(known)} file(s) not sent by the forge (binary or too "
-                         "large); max_patch_bytes counted the rest")
+            notes.append(f"patch size of {len(files) - len(known)} file(s) not known (binary, too large, or read "
+                         "from the clone); max_patch_bytes counted the rest")
 
 
 def _counts(out: _Out, facts: PullFacts, pulls: AgentPulls | None, match: AgentMatch | None,

@@ -236,8 +236,9 @@ def commit_patch(root: Path, base: str, patch_data: bytes, message: str) -> str:
 
 
 def numstat(root: Path, base: str, head: str) -> list[tuple[str, str, int, int]]:
-    """(path, old path of a rename or "", added, removed) per file; binary files count 0."""
-    out = run_git(root, "diff", "--numstat", "-z", "-M", base, head).split(b"\0")
+    """(path, old path of a rename or "", added, removed) per file of `head` against its merge
+    base with `base` (what a PR changes); binary files count 0."""
+    out = run_git(root, "diff", "--numstat", "-z", "-M", f"{base}...{head}").split(b"\0")
     rows, i = [], 0
     while i < len(out) and out[i]:
         added, removed, path = out[i].split(b"\t", 2)
@@ -249,6 +250,13 @@ def numstat(root: Path, base: str, head: str) -> list[tuple[str, str, int, int]]
         rows.append((path.decode("utf-8", "surrogateescape"), old.decode("utf-8", "surrogateescape"),
                      int(added) if added.isdigit() else 0, int(removed) if removed.isdigit() else 0))
     return rows
+
+
+def commit_log(root: Path, spec: str) -> list[tuple[str, str, str, str]]:
+    """(sha, message, author name, author email) of each commit in `spec`, newest first."""
+    out = run_git(root, "log", "-z", "--no-color", "--format=%H%x00%an%x00%ae%x00%B", spec).split(b"\0")
+    fields = [f.decode("utf-8", "replace") for f in out]
+    return [(fields[i], fields[i + 3], fields[i + 1], fields[i + 2]) for i in range(0, len(fields) - 3, 4)]
 
 
 def valid_branch_name(root: Path, name: str) -> bool:

@@ -3,7 +3,8 @@ and the enforcement actions a policy may ask for. Network I/O only; nothing here
 
 Facts come from the workflow's event payload where it has them (`GITHUB_EVENT_PATH`) and
 from the API for the rest (changed files, commit messages). Without a token (a fork's PR in
-some setups) only the payload is used and what could not be read is listed in `unknown`.
+some setups) only the payload is used: files and commits are left None for the front end to
+read from the clone, or for the caps to report as not checked.
 """
 
 from __future__ import annotations
@@ -107,9 +108,7 @@ class GitHubPulls:
 
     def facts(self) -> PullFacts:
         if not self.can_call_api:
-            return self._facts(self.event, None, None, (
-                "changed files (protected paths, allowed paths, file and patch-size caps): no token to ask the API",
-                "commit trailers (agent detection by trailer): no token to ask the API"))
+            return self._facts(self.event, None, None, ())
         pr = self._pr()
         unknown: list[str] = []
         with api_errors(f"reading {self.repo_name}#{self.number}, its files and commits"):

@@ -3,7 +3,8 @@ forges/github.py. Network I/O only; nothing here judges.
 
 Facts come from the pipeline's `CI_MERGE_REQUEST_*` variables where they exist, the API for
 the rest. The job token cannot read merge requests, so without TIGHTROPE_GITLAB_TOKEN /
-GITLAB_TOKEN only the variables are used and what could not be read is listed in `unknown`.
+GITLAB_TOKEN only the variables are used (no author: the job token cannot read merge
+requests; files and commits left None for the front end to read from the clone).
 """
 
 from __future__ import annotations
@@ -121,13 +122,9 @@ class GitLabPulls:
             if self.pipeline is None:
                 raise UsageError("no GitLab token to read the merge request",
                                  f"set one of {', '.join(GITLAB_TOKEN_VARS)} (a token with read_api)")
-            unknown = ["the author (agent detection by author, open and recent MR counts): the job token cannot "
-                       "read merge requests",
-                       "changed files (protected paths, allowed paths, file and patch-size caps): no API token",
-                       "commit trailers (agent detection by trailer): no API token"]
-            if self.pipeline.get("description_truncated"):
-                unknown.append("the end of the description (CI_MERGE_REQUEST_DESCRIPTION is truncated)")
-            return self._facts(self.pipeline, None, None, tuple(unknown))
+            truncated = self.pipeline.get("description_truncated")
+            return self._facts(self.pipeline, None, None, (
+                ("the end of the description (CI_MERGE_REQUEST_DESCRIPTION is truncated)",) if truncated else ()))
         mr = self._merge_request()
         unknown: list[str] = []
         with api_errors(f"listing the changes and commits of {self.project_path}!{self.number}"):

@@ -78,7 +78,7 @@ def select_forge(args: argparse.Namespace, env: Mapping[str, str]):
 
 
 def load_policy(args: argparse.Namespace, base_sha: str, base_branch: str):
-    """The policy from the PR's base commit (fetched into the clone at -C), or --policy."""
+    """(trust material, clone root): the policy from the PR's base commit, or --policy."""
     from tightrope import gitio, trust
 
     try:
@@ -86,7 +86,7 @@ def load_policy(args: argparse.Namespace, base_sha: str, base_branch: str):
     except GitError:
         root = None
     if args.policy:
-        return trust.load_trust(root, base=None, explicit=args.policy, use_baseline=False)
+        return trust.load_trust(root, base=None, explicit=args.policy, use_baseline=False), root
     if root is None:
         raise UsageError("caps read the policy from the PR's base commit, and this is not a git clone",
                          "run in a checkout of the repository, or pass -C CLONE (or --policy FILE to experiment)")
@@ -98,7 +98,24 @@ def load_policy(args: argparse.Namespace, base_sha: str, base_branch: str):
                              f"fetch it (git fetch origin {base_branch or 'BASE_BRANCH'}; actions/checkout with "
                              "fetch-depth: 0; GitLab GIT_DEPTH: 0), or pass --base REV")
         base = fallback
-    return trust.load_trust(root, base=base, use_baseline=False)
+    return trust.load_trust(root, base=base, use_baseline=False), root
+
+
+def from_clone(facts, root: Path | None):
+    """Files and commits the forge could not give (no token), from the clone when it holds
+    the PR's base and head commits: git's own objects, which the PR author cannot forge
+    into something other than what the forge will merge."""
+    import dataclasses
+
+    from tightrope import caps, gitio
+
+    if root is None or not facts.base_sha or not facts.head_sha or not all(
+            gitio.commit_exists(root, sha) for sha in (facts.base_sha, facts.head_sha)):
+        return facts
+    files = tuple(caps.ChangedFile(p, a, d, old) for p, old, a, d in gitio.numstat(root, facts.base_sha, facts.head_sha))
+    commits = tuple(caps.CommitFacts(*c) for c in gitio.commit_log(root, f"{facts.base_sha}..{facts.head_sha}"))
+    return dataclasses.replace(facts, files=facts.files if facts.files is not None else files,
+                               commits=facts.commits if facts.commits is not None else commits)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -108,7 +125,9 @@ def run(args: argparse.Namespace) -> int:
     env = os.environ
     forge, dry_run = select_forge(args, env)
     facts = forge.facts()
-    material = load_policy(args, facts.base_sha, facts.base_branch)
+    material, root = load_policy(args, facts.base_sha, facts.base_branch)
+    if facts.files is None or facts.commits is None:
+        facts = from_clone(facts, root)
     pol = material.policy
     now = datetime.now(timezone.utc)
     counted = pol.caps.max_open_prs is not None or pol.caps.max_prs_per_day is not None
