@@ -33,6 +33,12 @@ def _page(request: Request, items: list, base_url: str) -> Response:
     return Response(json.dumps(chunk), headers=headers)
 
 
+def _hunk(added: int, removed: int, lines: list) -> str:
+    """A hunk adding `added` lines (the given texts, else "x") and removing `removed`."""
+    texts = list(lines[0]) if lines else ["x"] * added
+    return f"@@ -1,{removed} +1,{len(texts)} @@\n" + "".join(f"+{t}\n" for t in texts) + "-y\n" * removed
+
+
 class Fake:
     forge = ""
     sep = ""
@@ -97,7 +103,7 @@ class FakeGitHub(Fake):
         data = self.pull_json(number, author, branch, files=files, commits=commits, **kw)
         r = f"/repos/{self.repo}/pulls/{number}"
         file_items = [{"sha": "1" * 40, "filename": p, "status": "modified", "additions": a, "deletions": d,
-                       "changes": a + d, "patch": "@@ -1 +1 @@\n" + "+x\n" * a} for p, a, d in files]
+                       "changes": a + d, "patch": _hunk(a, d, rest)} for p, a, d, *rest in files]
         commit_items = [{"sha": f"{i:040x}", "url": f"{self.url}/repos/{self.repo}/commits/{i:040x}",
                          "commit": {"message": m, "author": {"name": n, "email": e, "date": iso(NOW)},
                                     "committer": {"name": n, "email": e, "date": iso(NOW)}}}
@@ -170,7 +176,7 @@ class FakeGitLab(Fake):
         r = f"{self.api}/merge_requests/{number}"
         diffs = [{"old_path": p, "new_path": p, "a_mode": "100644", "b_mode": "100644", "new_file": False,
                   "renamed_file": False, "deleted_file": False,
-                  "diff": "@@ -1 +1 @@\n" + "+x\n" * a + "-y\n" * d} for p, a, d in files]
+                  "diff": _hunk(a, d, rest)} for p, a, d, *rest in files]
         commit_items = [{"id": f"{i:040x}", "short_id": f"{i:08x}", "title": m.splitlines()[0], "message": m,
                          "author_name": n, "author_email": e, "created_at": iso(NOW)}
                         for i, (m, n, e) in enumerate(commits)]

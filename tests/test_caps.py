@@ -185,3 +185,16 @@ def test_the_readme_documents_every_caps_key():
     section = readme.split("## Caps on agents' pull and merge requests", 1)[1].split("\n## ", 1)[0]
     missing = [f.name for f in dataclasses.fields(policy.CapsPolicy) if f"\n{f.name} = " not in section]
     assert not missing, f"README's caps section does not document {missing}"
+
+
+def test_dependency_manifests_only_with_dependencies_that_pass_the_checks():
+    from tightrope.caps import added_lines
+
+    strict = pol("[caps]\nprotect_dependency_manifests = true")
+    good = ChangedFile("requirements.txt", 1, 0, added=added_lines("@@ -0,0 +1 @@\n+requests==2.31.0\n"))
+    bad = ChangedFile("requirements.txt", 1, 0, added=added_lines("@@ -0,0 +1 @@\n+reqeusts==2.31.0\n"))
+    unknown = ChangedFile("package.json", 1, 0)
+    assert check_caps(facts(files=(good,)), AgentPulls((), ()), strict, NOW).findings == []
+    assert rules(check_caps(facts(files=(bad,)), AgentPulls((), ()), strict, NOW)) == ["caps.dependency-manifest"]
+    assert rules(check_caps(facts(files=(unknown,)), AgentPulls((), ()), strict, NOW)) == ["caps.unchecked"]
+    assert check_caps(facts(files=(bad,)), AgentPulls((), ()), pol(), NOW).findings == []  # off by default

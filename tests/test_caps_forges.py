@@ -155,6 +155,20 @@ def test_without_a_token_the_clone_still_gives_files_and_commits(fake, clone, tm
     assert fake.requests() == []
 
 
+def test_dependency_manifests_are_judged_on_the_lines_the_forge_sends(fake, clone):
+    repo, _ = clone
+    base = repo.commit({".tightrope.toml": POLICY + "protect_dependency_manifests = true\n"}, "p")
+    typo = "reqeusts==2.31.0"
+    fake.pull(4, AGENT[fake.forge], "x", base_sha=base,
+              files=[("requirements.txt", 2, 0, ["requests==2.31.0", typo]), ("package.json", 0, 1)])
+    fake.listing([])
+    proc = run_caps(*fake.flag(4), "--format", "json", cwd=repo.path, env=fake.env())
+    assert proc.returncode == 1, proc.stderr
+    (f,) = findings(proc)
+    assert f["rule_id"] == "caps.dependency-manifest" and f["path"] == "requirements.txt"
+    assert "dep.typosquat" in f["message"]
+
+
 def test_in_ci_the_policy_enforcement_actions_run_and_a_dry_run_never_writes(fake, clone, tmp_path):
     repo, _ = clone
     base = repo.commit({".tightrope.toml": POLICY + 'on_violation = ["label", "draft", "request-changes"]\n'}, "p")

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from tightrope.diff import AddedLine, parse_diff
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
 from tightrope.policy import POLICY_FILE, CapsPolicy, Policy
 
@@ -30,6 +31,15 @@ class ChangedFile:
     deletions: int = 0
     previous_path: str = ""  # a rename's old path: moving a protected file is touching it
     patch_bytes: int | None = None  # None: the forge did not send the patch (binary, too large)
+    added: tuple[AddedLine, ...] | None = None  # the lines it adds, when the forge sent its hunks
+
+
+def added_lines(hunks: str | None) -> tuple[AddedLine, ...] | None:
+    """The added lines of one file's hunks as the forges send them (`@@ … @@` blocks, no headers)."""
+    if hunks is None:
+        return None
+    files = parse_diff(b"--- a/f\n+++ b/f\n" + hunks.encode("utf-8", "surrogateescape"))
+    return tuple(files[0].added) if files else ()
 
 
 @dataclass(frozen=True)
@@ -259,6 +269,7 @@ def check(facts: PullFacts, pulls: AgentPulls | None, policy: Policy, now: datet
     _size(out, facts, caps, notes)
     _counts(out, facts, pulls, match, caps, now)
     _paths(out, facts, policy)
+    _manifests(out, facts, policy)
     _text(out, facts, caps)
     missing = list(facts.unknown)
     if facts.files is None:
@@ -344,6 +355,28 @@ def _paths(out: _Out, facts: PullFacts, policy: Policy) -> None:
                 out.add("path-not-allowed", f"agent PR touches {path}, outside caps.allowed_paths",
                         f"keep the change inside the allowed paths, or {_policy_hint('allowed_paths')}",
                         path=path, value=path)
+
+
+def _manifests(out: _Out, facts: PullFacts, policy: Policy) -> None:
+    """With caps.protect_dependency_manifests: a manifest an agent PR changes must add only
+    dependencies that pass the dependency checks (known, not look-alikes, not URLs)."""
+    if not policy.caps.protect_dependency_manifests:
+        return
+    from tightrope.scan import dependencies
+
+    for f in facts.files or ():
+        if dependencies.file_kind(f.path) is None:
+            continue
+        if f.added is None:
+            out.add("unchecked", f"not checked: the new dependencies in {f.path} (its diff was not available)",
+                    _UNCHECKED_HINT, severity=Severity.MEDIUM, path=f.path, value=f.path)
+            continue
+        rules = sorted({d.rule_id for d in dependencies.scan_lines(f.path, list(f.added), policy)})
+        if rules:
+            out.add("dependency-manifest", f"agent PR adds dependencies to {f.path} that do not pass the dependency "
+                    f"checks ({', '.join(rules)}; caps.protect_dependency_manifests)",
+                    f"use known, exactly named packages, or {_policy_hint('protect_dependency_manifests')}",
+                    path=f.path, value=f.path)
 
 
 def _text(out: _Out, facts: PullFacts, caps: CapsPolicy) -> None:

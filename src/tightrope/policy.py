@@ -83,6 +83,7 @@ class CapsPolicy:
     protected_paths: tuple[str, ...] = DEFAULT_PROTECTED_PATHS
     extra_protected_paths: tuple[str, ...] = ()
     allowed_paths: tuple[str, ...] = ()  # non-empty: an agent PR may touch only these
+    protect_dependency_manifests: bool = False  # manifests only with dependencies that pass the checks
     allowed_domains: tuple[str, ...] = ("github.com", "gitlab.com")  # plus the forge's own host; "*" = any
     report_mentions: bool = True
     report_closing_keywords: bool = True
@@ -218,7 +219,7 @@ def _caps(key: str, v: Any) -> CapsPolicy:
     lists = ("agents", "humans", "agent_branch_prefixes", "protected_paths", "extra_protected_paths",
              "allowed_paths", "allowed_domains", "required_labels")
     bools = ("enabled", "agent_trailers", "apply_to_humans", "report_mentions", "report_closing_keywords",
-             "require_draft")
+             "require_draft", "protect_dependency_manifests")
     spec: dict[str, Callable[[str, Any], Any]] = {
         **dict.fromkeys(ints, _cap), **dict.fromkeys(lists, _str_list), **dict.fromkeys(bools, _bool),
         "title_prefix": _any_str, "on_violation": _actions, "violation_label": _str,

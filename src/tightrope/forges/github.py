@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator, Mapping
 from urllib.parse import urlsplit
 
-from tightrope.caps import AgentPulls, ChangedFile, CommitFacts, PullFacts, PullSummary
+from tightrope.caps import AgentPulls, ChangedFile, CommitFacts, PullFacts, PullSummary, added_lines
 from tightrope.errors import EXIT_INTERNAL, ForgeError, UsageError
 from tightrope.forges.clients import GITHUB_TOKEN_VARS, ForgeAccess, github_client
 
@@ -114,7 +114,8 @@ class GitHubPulls:
         with api_errors(f"reading {self.repo_name}#{self.number}, its files and commits"):
             data = self.event or pr.raw_data
             files = tuple(ChangedFile(f.filename, f.additions, f.deletions, f.previous_filename or "",
-                                      len(f.patch.encode()) if f.patch is not None else None) for f in pr.get_files())
+                                      len(f.patch.encode()) if f.patch is not None else None, added_lines(f.patch))
+                          for f in pr.get_files())
             commits = tuple(CommitFacts(c.sha, c.commit.message, c.commit.author.name or "",
                                         c.commit.author.email or "") for c in pr.get_commits())
         if (data.get("commits") or 0) > len(commits):

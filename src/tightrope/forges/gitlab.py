@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Iterator, Mapping
 from urllib.parse import urlsplit
 
-from tightrope.caps import AgentPulls, ChangedFile, CommitFacts, PullFacts, PullSummary
+from tightrope.caps import AgentPulls, ChangedFile, CommitFacts, PullFacts, PullSummary, added_lines
 from tightrope.errors import EXIT_INTERNAL, ForgeError, UsageError
 from tightrope.forges.clients import GITLAB_TOKEN_VARS, ForgeAccess, gitlab_client
 
@@ -136,7 +136,8 @@ class GitLabPulls:
                     unknown.append(f"line counts of {d['new_path']} (GitLab did not send its diff: too large)")
                 files.append(ChangedFile(d["new_path"], added, removed,
                                          d["old_path"] if d.get("renamed_file") else "",
-                                         None if too_large else len((d.get("diff") or "").encode())))
+                                         None if too_large else len((d.get("diff") or "").encode()),
+                                         None if too_large else added_lines(d.get("diff") or "")))
             commits = tuple(CommitFacts(c.id, c.message, c.author_name or "", c.author_email or "")
                             for c in mr.commits())
         return self._facts(mr.attributes, tuple(files), commits, tuple(unknown))
