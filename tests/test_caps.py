@@ -147,6 +147,14 @@ def test_mentions_and_closing_keywords_are_reported_without_blocking():
     assert not any("b.com" in m for _, m in got)
 
 
+def test_mentions_and_keywords_inside_code_are_not_reported_but_links_are():
+    body = "Use it:\n```python\n@property\ndef x(): ...  # fixes #3\n```\nand `@dataclass`; see https://evil.example\n"
+    report = check_caps(facts(body=body), AgentPulls((), ()), pol(), NOW)
+    assert rules(report) == ["caps.link-domain"]
+    inside = check_caps(facts(body="```\nhttps://evil.example\n```"), AgentPulls((), ()), pol(), NOW)
+    assert rules(inside) == ["caps.link-domain"]
+
+
 def test_text_labels_prefix_and_draft():
     strict = pol('[caps]\nrequired_labels = ["agent"]\ntitle_prefix = "[bot] "\nrequire_draft = true\n'
                  "max_title_chars = 10\nmax_body_chars = 20")

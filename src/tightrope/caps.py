@@ -190,6 +190,7 @@ _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180
 _DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})  # IDNA treats these as dots
 _URL = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|(?<=[(\"'=\s])//(?=[^\s/]))[^\s<>()\[\]\"'`]+")
 _MENTION = re.compile(r"(?<![\w@/.+-])@([A-Za-z0-9](?:[A-Za-z0-9_-]{0,38})(?:/[A-Za-z0-9_.-]+)?)")
+_CODE = re.compile(r"(?ms)^[ \t]*(```|~~~).*?(?:^[ \t]*\1[ \t]*$|\Z)|`[^`\n]+`")  # fenced blocks, inline code
 _CLOSING = re.compile(r"(?i)\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?|implement(?:s|ed|ing)?)\s*:?\s+"
                       r"((?:[\w.-]+/[\w./-]+)?#\d+|https?://\S+/(?:issues|pull|merge_requests)/\d+)")
 
@@ -403,7 +404,7 @@ def _links_and_references(out: _Out, text: str, caps: CapsPolicy, host: str) -> 
             if not domain_allowed(link_host, allowed):
                 out.add("link-domain", f"agent PR links to {link_host}, not an allowed domain (caps.allowed_domains)",
                         f"remove the link, or {_policy_hint('allowed_domains')}", value=link_host)
-    plain = normalise(text)
+    plain = _CODE.sub(" ", normalise(text))  # the forges neither notify nor close from inside code
     if caps.report_mentions:
         for name in dict.fromkeys(_MENTION.findall(plain)):
             out.add("mention", f"agent PR mentions @{name}", "check the mention is wanted; "
