@@ -110,12 +110,16 @@ class FakeGitHub(Fake):
                         for i, (m, n, e) in enumerate(commits)]
         return self._serve(r, data, {"files": file_items, "commits": commit_items})
 
-    def listing(self, others: list[tuple[int, str, str, datetime]]) -> None:
-        """Other PRs (number, author, branch, created), all open; served newest first for state=all."""
-        items = self.pulls + [self.pull_json(n, a, b, created=c) for n, a, b, c in others]
+    def listing(self, others: list[tuple]) -> None:
+        """Other PRs (number, author, branch, created[, commit message]), all open; newest first for state=all."""
+        items = self.pulls + [self.pull_json(n, a, b, created=c) for n, a, b, c, *_ in others]
         items.sort(key=lambda p: p["created_at"], reverse=True)
         self.server.expect_request(f"/repos/{self.repo}/pulls", method="GET").respond_with_handler(
             lambda q: _page(q, items, self.url))
+        for n, *_, message in (o for o in others if len(o) > 4):
+            self.server.expect_request(f"/repos/{self.repo}/pulls/{n}/commits").respond_with_json([
+                {"sha": f"{n:040x}", "commit": {"message": message, "author": {"name": "a", "email": "a@x.test"},
+                                                "committer": {"name": "a", "email": "a@x.test"}}}])
 
     def enforcement_endpoints(self, number: int = 4) -> None:
         r = f"/repos/{self.repo}"
@@ -182,8 +186,11 @@ class FakeGitLab(Fake):
                         for i, (m, n, e) in enumerate(commits)]
         return self._serve(r, data, {"diffs": diffs, "commits": commit_items})
 
-    def listing(self, others: list[tuple[int, str, str, datetime]]) -> None:
-        items = self.pulls + [self.pull_json(n, a, b, created=c) for n, a, b, c in others]
+    def listing(self, others: list[tuple]) -> None:
+        items = self.pulls + [self.pull_json(n, a, b, created=c) for n, a, b, c, *_ in others]
+        for n, *_, message in (o for o in others if len(o) > 4):
+            self.server.expect_request(f"{self.api}/merge_requests/{n}/commits").respond_with_json([
+                {"id": f"{n:040x}", "message": message, "author_name": "a", "author_email": "a@x.test"}])
         items.sort(key=lambda p: p["created_at"], reverse=True)
 
         def handler(q: Request) -> Response:  # GitLab filters server-side: author, state, created_after

@@ -206,3 +206,14 @@ def test_dependency_manifests_only_with_dependencies_that_pass_the_checks():
     assert rules(check_caps(facts(files=(bad,)), AgentPulls((), ()), strict, NOW)) == ["caps.dependency-manifest"]
     assert rules(check_caps(facts(files=(unknown,)), AgentPulls((), ()), strict, NOW)) == ["caps.unchecked"]
     assert check_caps(facts(files=(bad,)), AgentPulls((), ()), pol(), NOW).findings == []  # off by default
+
+
+def test_per_human_cap_needs_the_delegations_or_says_it_could_not_count():
+    commits = (CommitFacts("c" * 40, "x\n\nDelegated-by: Dana <dana@example.com>\n"),)
+    pr = facts(commits=commits)
+    (f,) = check_caps(pr, AgentPulls((), ()), pol(), NOW).findings
+    assert f.rule_id == "caps.unchecked" and "dana@example.com" in f.message
+    others = tuple(PullSummary(n, "claude[bot]", "b", NOW - timedelta(hours=1), "dana@example.com") for n in range(20))
+    (f,) = check_caps(pr, AgentPulls((), (), others), pol(), NOW).findings
+    assert f.rule_id == "caps.max-prs-per-day-per-human" and "21 PRs" in f.message
+    assert check_caps(pr, AgentPulls((), (), others), pol("[caps]\nmax_prs_per_day_per_human = false"), NOW).findings == []

@@ -169,6 +169,22 @@ def test_dependency_manifests_are_judged_on_the_lines_the_forge_sends(fake, clon
     assert "dep.typosquat" in f["message"]
 
 
+def test_prs_delegated_by_the_same_human_are_capped_across_agents(fake, clone):
+    repo, _ = clone
+    base = repo.commit({".tightrope.toml": POLICY + "max_prs_per_day_per_human = 2\n"}, "p")
+    dana = "fix\n\nAssisted-by: codex\nDelegated-by: Dana <Dana@Example.com>\n"
+    fake.pull(4, AGENT[fake.forge], "x", files=[("src/a.py", 1, 0)], base_sha=base,
+              commits=[(dana, "Codex", "codex@example.com")])
+    fake.listing([(1, "claude[bot]", "a", NOW - DAY / 2, dana), (2, "devin-ai-integration[bot]", "b", NOW - DAY / 4, dana),
+                  (3, "claude[bot]", "c", NOW - DAY / 3, dana.replace("Dana@", "eve@")),
+                  (5, "claude[bot]", "d", NOW - 2 * DAY, dana)])
+    proc = run_caps(*fake.flag(4), "--format", "json", cwd=repo.path, env=fake.env())
+    assert proc.returncode == 1, proc.stderr
+    (f,) = findings(proc)
+    assert f["rule_id"] == "caps.max-prs-per-day-per-human" and "agents opened 3 PRs" in f["message"]
+    assert "dana@example.com" in f["message"]
+
+
 def test_in_ci_the_policy_enforcement_actions_run_and_a_dry_run_never_writes(fake, clone, tmp_path):
     repo, _ = clone
     base = repo.commit({".tightrope.toml": POLICY + 'on_violation = ["label", "draft", "request-changes"]\n'}, "p")

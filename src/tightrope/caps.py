@@ -58,6 +58,7 @@ class PullSummary:
     author: str
     head_branch: str
     created_at: datetime
+    delegated_by: str = ""  # the Delegated-by address its commits name, when they were read
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class AgentPulls:
 
     open: tuple[PullSummary, ...] | None
     recent: tuple[PullSummary, ...] | None  # created in the last 24 h, any state
+    delegated: tuple[PullSummary, ...] | None = None  # created in the last 24 h by anyone, delegated_by read
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,18 @@ def agent_match(facts: PullFacts, caps: CapsPolicy) -> AgentMatch | None:
                 return AgentMatch(ident.agent or ident.principal,
                                   f"commit {c.sha[:12]} names agent {ident.agent or ident.principal}", False)
     return None
+
+
+def delegator(commits: tuple[CommitFacts, ...]) -> str:
+    """The human the commits say delegated the work (Delegated-by), lower-cased; "" if none.
+    Written by the PR's author: it can only narrow who is counted, never lift an agent's caps."""
+    from tightrope.identity import trailers
+
+    for c in commits:
+        email = trailers.read(c.message, (c.author_name, c.author_email)).delegated_email
+        if email:
+            return email.lower()
+    return ""
 
 
 def _agent_prefix(branch: str, caps: CapsPolicy) -> str:
@@ -269,6 +283,7 @@ def check(facts: PullFacts, pulls: AgentPulls | None, policy: Policy, now: datet
     notes = [f"{facts.ref} is held to the agent caps: {why}"]
     _size(out, facts, caps, notes)
     _counts(out, facts, pulls, match, caps, now)
+    _per_human(out, facts, pulls, caps, now)
     _paths(out, facts, policy)
     _manifests(out, facts, policy)
     _text(out, facts, caps)
@@ -340,6 +355,26 @@ def _counts(out: _Out, facts: PullFacts, pulls: AgentPulls | None, match: AgentM
                     f"{limit} (caps.{key})",
                     f"close or merge some first, or {_policy_hint(key)}; `{key} = false` turns the cap off",
                     value=key)
+
+
+def _per_human(out: _Out, facts: PullFacts, pulls: AgentPulls | None, caps: CapsPolicy, now: datetime) -> None:
+    """PRs any agent opened in the last 24 h on behalf of the human this PR's commits name."""
+    limit, human = caps.max_prs_per_day_per_human, delegator(facts.commits or ())
+    if limit is None or not human:
+        return
+    if pulls is None or pulls.delegated is None:
+        out.add("unchecked", f"not checked: the PRs delegated by {human} in the last 24 h", _UNCHECKED_HINT,
+                severity=Severity.MEDIUM, value="per-human")
+        return
+    since = now - timedelta(days=1)
+    numbers = {p.number for p in pulls.delegated if p.delegated_by == human and p.created_at >= since}
+    numbers.add(facts.number)
+    if len(numbers) > limit:
+        key = "max_prs_per_day_per_human"
+        out.add("max-prs-per-day-per-human",
+                f"agents opened {len(numbers)} PRs on {facts.repo} in the last 24 h on behalf of {human}, counting "
+                f"this one, over the cap of {limit} (caps.{key})",
+                f"wait, or {_policy_hint(key)}; `{key} = false` turns the cap off", value=key)
 
 
 def _paths(out: _Out, facts: PullFacts, policy: Policy) -> None:

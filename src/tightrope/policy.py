@@ -80,6 +80,7 @@ class CapsPolicy:
     max_commits: int | None = 20
     max_open_prs: int | None = 5
     max_prs_per_day: int | None = 10
+    max_prs_per_day_per_human: int | None = 20  # by any agent for the human its commits' Delegated-by names
     protected_paths: tuple[str, ...] = DEFAULT_PROTECTED_PATHS
     extra_protected_paths: tuple[str, ...] = ()
     allowed_paths: tuple[str, ...] = ()  # non-empty: an agent PR may touch only these
@@ -215,7 +216,7 @@ def _any_str(key: str, v: Any) -> str:
 
 def _caps(key: str, v: Any) -> CapsPolicy:
     ints = ("max_files", "max_lines_added", "max_lines_removed", "max_patch_bytes", "max_commits",
-            "max_open_prs", "max_prs_per_day", "max_title_chars", "max_body_chars")
+            "max_open_prs", "max_prs_per_day", "max_prs_per_day_per_human", "max_title_chars", "max_body_chars")
     lists = ("agents", "humans", "agent_branch_prefixes", "protected_paths", "extra_protected_paths",
              "allowed_paths", "allowed_domains", "required_labels")
     bools = ("enabled", "agent_trailers", "apply_to_humans", "report_mentions", "report_closing_keywords",

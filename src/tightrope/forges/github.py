@@ -116,8 +116,7 @@ class GitHubPulls:
             files = tuple(ChangedFile(f.filename, f.additions, f.deletions, f.previous_filename or "",
                                       len(f.patch.encode()) if f.patch is not None else None, added_lines(f.patch))
                           for f in pr.get_files())
-            commits = tuple(CommitFacts(c.sha, c.commit.message, c.commit.author.name or "",
-                                        c.commit.author.email or "") for c in pr.get_commits())
+            commits = tuple(_commit(c) for c in pr.get_commits())
         if (data.get("commits") or 0) > len(commits):
             unknown.append(f"trailers of commits after the first {_MAX_COMMITS} (GitHub lists no more)")
         if (data.get("changed_files") or 0) > len(files):
@@ -154,6 +153,16 @@ class GitHubPulls:
                     recent.append(_summary(p))
         return AgentPulls(open_, tuple(recent))
 
+    def recent_pulls_with_commits(self, since: datetime) -> tuple[tuple[PullSummary, tuple[CommitFacts, ...]], ...]:
+        """Every PR created since `since` (any author) with its commits: who delegated what."""
+        out = []
+        with api_errors(f"reading the recent pull requests of {self.repo_name}"):
+            for p in self._repository().get_pulls(state="all", sort="created", direction="desc"):
+                if p.created_at < since:
+                    break
+                out.append((_summary(p), tuple(_commit(c) for c in p.get_commits())))
+        return tuple(out)
+
     # --- enforcement: each needs write access the check alone does not --------------------
 
     def add_label(self, name: str) -> None:
@@ -185,6 +194,10 @@ class GitHubPulls:
     def label(self, number: int, labels: tuple[str, ...]) -> None:
         with api_errors(f"labelling {self.repo_name}#{number}"):
             self._repository().get_issue(number).add_to_labels(*labels)
+
+
+def _commit(c) -> CommitFacts:
+    return CommitFacts(c.sha, c.commit.message, c.commit.author.name or "", c.commit.author.email or "")
 
 
 def _login(p) -> str:

@@ -138,8 +138,7 @@ class GitLabPulls:
                                          d["old_path"] if d.get("renamed_file") else "",
                                          None if too_large else len((d.get("diff") or "").encode()),
                                          None if too_large else added_lines(d.get("diff") or "")))
-            commits = tuple(CommitFacts(c.id, c.message, c.author_name or "", c.author_email or "")
-                            for c in mr.commits())
+            commits = tuple(_commit(c) for c in mr.commits())
         return self._facts(mr.attributes, tuple(files), commits, tuple(unknown))
 
     def _facts(self, d: dict, files, commits, unknown: tuple[str, ...]) -> PullFacts:
@@ -167,6 +166,12 @@ class GitLabPulls:
             recent = tuple(_summary(m) for m in mrs.list(author_username=author, created_after=since.isoformat(),
                                                          iterator=True))
         return AgentPulls(open_, recent)
+
+    def recent_pulls_with_commits(self, since: datetime) -> tuple[tuple[PullSummary, tuple[CommitFacts, ...]], ...]:
+        """Every MR created since `since` (any author) with its commits: who delegated what."""
+        with api_errors(f"reading the recent merge requests of {self.project_path}"):
+            return tuple((_summary(m), tuple(_commit(c) for c in m.commits()))
+                         for m in self._proj().mergerequests.list(created_after=since.isoformat(), iterator=True))
 
     # --- enforcement ------------------------------------------------------------------------
 
@@ -203,6 +208,10 @@ class GitLabPulls:
     def label(self, number: int, labels: tuple[str, ...]) -> None:
         with api_errors(f"labelling {self.project_path}!{number}"):
             self._proj().mergerequests.update(number, {"add_labels": ",".join(labels)})
+
+
+def _commit(c) -> CommitFacts:
+    return CommitFacts(c.id, c.message, c.author_name or "", c.author_email or "")
 
 
 def _summary(m) -> PullSummary:

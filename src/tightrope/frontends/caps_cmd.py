@@ -9,6 +9,7 @@ The policy is read from the PR's base commit, never from the PR itself.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import re
 from datetime import datetime, timedelta, timezone
@@ -105,8 +106,6 @@ def from_clone(facts, root: Path | None):
     """Files and commits the forge could not give (no token), from the clone when it holds
     the PR's base and head commits: git's own objects, which the PR author cannot forge
     into something other than what the forge will merge."""
-    import dataclasses
-
     from tightrope import caps, gitio
 
     if root is None or not facts.base_sha or not facts.head_sha or not all(
@@ -130,9 +129,15 @@ def run(args: argparse.Namespace) -> int:
         facts = from_clone(facts, root)
     pol = material.policy
     now = datetime.now(timezone.utc)
-    counted = pol.caps.max_open_prs is not None or pol.caps.max_prs_per_day is not None
+    counted = any(cap is not None for cap in (pol.caps.max_open_prs, pol.caps.max_prs_per_day,
+                                              pol.caps.max_prs_per_day_per_human))
     wanted = pol.caps.enabled and (pol.caps.apply_to_humans or caps.agent_match(facts, pol.caps) is not None)
     pulls = forge.agent_pulls(facts.author, now - timedelta(days=1)) if facts.author and counted and wanted else None
+    if pulls is not None and pol.caps.max_prs_per_day_per_human is not None and caps.delegator(facts.commits or ()):
+        pulls = dataclasses.replace(pulls, delegated=tuple(
+            dataclasses.replace(summary, delegated_by=caps.delegator(commits))
+            for summary, commits in forge.recent_pulls_with_commits(now - timedelta(days=1))
+            if summary.number != facts.number))
     report = core.check_caps(facts, pulls, pol, now)
     report.notes.insert(0, f"policy: {pol.source} ({material.source})")
     if report.blocking and pol.caps.on_violation:
