@@ -213,7 +213,7 @@ def test_per_human_cap_needs_the_delegations_or_says_it_could_not_count():
     pr = facts(commits=commits)
     (f,) = check_caps(pr, AgentPulls((), ()), pol(), NOW).findings
     assert f.rule_id == "caps.unchecked" and "dana@example.com" in f.message
-    others = tuple(PullSummary(n, "claude[bot]", "b", NOW - timedelta(hours=1), "dana@example.com") for n in range(20))
+    others = tuple(PullSummary(n, "claude[bot]", "b", NOW - timedelta(hours=1), "dana@example.com") for n in range(100, 120))
     (f,) = check_caps(pr, AgentPulls((), (), others), pol(), NOW).findings
     assert f.rule_id == "caps.max-prs-per-day-per-human" and "21 PRs" in f.message
     assert check_caps(pr, AgentPulls((), (), others), pol("[caps]\nmax_prs_per_day_per_human = false"), NOW).findings == []
