@@ -30,7 +30,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description="Scan only the lines a change adds. With no flag: staged changes if any, "
                                    "else the last commit. Exit 0 clean, 1 blocking findings, 2 usage error.")
     add_scan_arguments(p)
-    p.add_argument("--format", action="append", choices=("text", "json", "sarif"),
+    from tightrope.report import FORMATS
+
+    p.add_argument("--format", action="append", choices=FORMATS,
                    help="output format; repeat with --output for several reports (default: text)")
     p.add_argument("--output", action="append", metavar="FILE", help="write the matching --format here")
     p.add_argument("--no-baseline", action="store_true", help="report baselined findings too")
