@@ -22,6 +22,7 @@ COMMANDS = {
     "install-hooks": "tightrope.frontends.install_hooks",
     "pre-push": "tightrope.frontends.hook",
     "demo": "tightrope.frontends.demo",
+    "publish": "tightrope.frontends.publish_cmd",
     **dict.fromkeys(("tag", "check-trailers", "delegate", "verify", "log"), "tightrope.frontends.identity_cmds"),
 }
 
