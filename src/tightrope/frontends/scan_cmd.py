@@ -36,6 +36,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="output format; repeat with --output for several reports (default: text)")
     p.add_argument("--output", action="append", metavar="FILE", help="write the matching --format here")
     p.add_argument("--no-baseline", action="store_true", help="report baselined findings too")
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="limit a staged scan to these paths; a path with nothing staged is scanned whole "
+                        "(what `pre-commit run --all-files` passes)")
     p.set_defaults(func=run)
 
 
@@ -61,9 +64,30 @@ def select_changes(args: argparse.Namespace):
     if not args.staged and os.environ.get("PRE_COMMIT_REMOTE_NAME"):
         return gitio.unpushed(root, os.environ["PRE_COMMIT_REMOTE_NAME"])  # first push: no refs
     staged = gitio.staged(root)
+    if getattr(args, "files", None):
+        return _staged_or_whole(root, staged, args.files)
     if staged.changes or args.staged or os.environ.get("PRE_COMMIT"):
         return staged
     return gitio.last_commit(root)  # nothing staged: the last commit
+
+
+def _staged_or_whole(root: Path, staged, files: list[str]):
+    """The staged changes of `files`, and the files with nothing staged as if newly added.
+
+    pre-commit passes the staged files at commit time, and every tracked file under
+    `--all-files` (pre-commit.ci), where nothing is staged: those are scanned whole.
+    """
+    from tightrope import gitio
+
+    wanted = {gitio.relative_path(root, f) for f in files}
+    staged.changes = [c for c in staged.changes if c.path in wanted]
+    rest = wanted - {c.path for c in staged.changes}
+    if rest:
+        whole = gitio.tracked_files(root, only=rest)
+        staged.changes += whole.changes
+        missing = rest - {c.path for c in whole.changes}
+        staged.notes += [f"{p}: not tracked by git: not scanned" for p in sorted(missing)]
+    return staged
 
 
 def _read_patch(name: str) -> bytes:
