@@ -179,3 +179,30 @@ def test_the_action_scripts_on_an_agent_pull_request(tmp_path, httpserver):
     assert TOKEN not in everything and SECRET not in everything
     for path in (runner_temp / "tightrope").iterdir():
         assert SECRET not in path.read_text(encoding="utf-8"), path
+
+
+def _yaml_blocks(path: Path) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+
+
+def test_readme_workflow_is_the_validated_example_and_its_inputs_are_valid():
+    example = (ROOT / "actions/examples/tightrope.yml").read_text(encoding="utf-8")
+    assert example in _yaml_blocks(ROOT / "README.md")
+    inputs = load(ACTION)["inputs"]
+    for path in EXAMPLES:
+        for step in _steps(load(path)):
+            if step.get("uses", "").startswith("OWNER/tightrope/actions@"):
+                given = step.get("with", {})
+                assert set(given) <= set(inputs), path.name
+                env = {f"IN_{k.upper().replace('-', '_')}": str(v["default"]) for k, v in inputs.items()}
+                env.update({f"IN_{k.upper().replace('-', '_')}": str(v) for k, v in given.items()})
+                proc = subprocess.run(["bash", "-c", _input_check_script()], env={**os.environ, **env},
+                                      capture_output=True, text=True)
+                assert proc.returncode == 0, (path.name, proc.stdout)
+    # the action README's fragment is the example's steps
+    fragment = yaml.safe_load(_yaml_blocks(ROOT / "actions/README.md")[0])
+    steps = _steps(load(ROOT / "actions/examples/tightrope.yml"))
+    for part in fragment:
+        match = next(s for s in steps if s["uses"] == part["uses"])
+        assert part.get("with", {}).items() <= match.get("with", {}).items()
+    assert "${{" not in (ROOT / "actions/README.md").read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,13 +62,29 @@ def gitlab_ci_local(repo: Path, *args: str) -> subprocess.CompletedProcess:
                           cwd=repo, env=env, capture_output=True, text=True, timeout=600)
 
 
+def readme_include(local: str) -> dict:
+    """The README's include, pointed at a local copy; caps left out (they need a GitLab API)."""
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+                 if "gitlab/tightrope.yml" in b)
+    assert block in (ROOT / "gitlab/README.md").read_text(encoding="utf-8")
+    config = yaml.safe_load(block)
+    include = config["include"][0]
+    assert include.pop("remote").endswith("/-/raw/v0.1.0/gitlab/tightrope.yml")
+    spec = yaml.safe_load(documents()[0])["spec"]["inputs"]
+    for name, value in include["inputs"].items():
+        assert name in spec and ("options" not in spec[name] or value in spec[name]["options"]), name
+    include["local"] = local
+    include["inputs"]["checks"] = "scan,verify"
+    return config
+
+
 @pytest.fixture
 def project(tmp_path):
     repo, base, head = agent_pr_repo(tmp_path / "project")
     repo.git("remote", "add", "origin", "git@gitlab.example.com:group/project.git")
     (repo.path / "ci").mkdir()
     shutil.copy(TEMPLATE, repo.path / "ci" / "tightrope.yml")
-    repo.write(".gitlab-ci.yml", "include:\n  - local: ci/tightrope.yml\n    inputs:\n      checks: scan,verify\n")
+    repo.write(".gitlab-ci.yml", yaml.safe_dump(readme_include(local="ci/tightrope.yml")))
     repo.git("add", ".gitlab-ci.yml", "ci")  # gitlab-ci-local reads the work tree; scanned range stays base..head
     return repo, base, head
 
