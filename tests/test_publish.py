@@ -13,7 +13,8 @@ from conftest import run_cli
 from fake_github import BOT, serve
 from test_report import RAW_SECRET, full_report, make
 from tightrope.findings import Report, Severity
-from tightrope.forges.github_review import MARKER, RESOLVED
+from tightrope.forges.github_review import MARKER
+from tightrope.forges.sticky import RESOLVED
 from tightrope.report import json_report
 
 TOKEN = "ghs_" + "Fake0123456789abcdefTokenValue0123456789"  # built at run time; not a real token
@@ -54,7 +55,7 @@ def test_sticky_comment_is_created_then_updated_in_place_then_resolved(httpserve
     clean = write_report(tmp_path, Report(scanned_files=1), "clean.json")
     proc, _ = publish(fake, "--github-comment", "5", str(clean))
     assert proc.returncode == 0
-    assert fake.comments[ours[0]["id"]]["body"] == f"{MARKER}\n{RESOLVED}\n"
+    assert fake.comments[ours[0]["id"]]["body"] == f"{MARKER}\n{RESOLVED}"
 
     fake.requests.clear()
     publish(fake, "--github-comment", "5", "--when-clean", "delete", str(clean))

@@ -9,7 +9,8 @@ from fake_gitlab import ME, REFS, serve
 from test_publish import write_report
 from test_report import RAW_SECRET, make
 from tightrope.findings import Report
-from tightrope.forges.gitlab_review import MARKER, RESOLVED
+from tightrope.forges.gitlab_review import MARKER
+from tightrope.forges.sticky import RESOLVED
 
 TOKEN = "gl" + "pat-" + "FakeTokenValue0123456789"
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tightrope.findings import Finding, Severity
+from tightrope.forges import sticky
 from tightrope.report.escape import terminal
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 MARKER = "<!-- tightrope:sticky-comment -->"
 DEFAULT_AUTHOR = "github-actions[bot]"
 ANNOTATIONS_PER_REQUEST = 50
-RESOLVED = "✅ **tightrope**: all clear; the earlier findings are resolved."
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def sticky_comment(gh: "github.Github", pr: PullRequest, body: str | None, *,
                    author: str = DEFAULT_AUTHOR, when_clean: str = "resolve") -> str:
     """Create, update, resolve or delete the one tightrope comment; `body=None` means clean.
 
-    Returns what was done: created, updated, resolved, deleted or nothing.
+    Returns what was done (see `sticky.plan`).
     """
     issue = gh.get_repo(pr.repository, lazy=True).get_issue(pr.number)
     mine = [c for c in issue.get_comments()
@@ -44,22 +44,14 @@ def sticky_comment(gh: "github.Github", pr: PullRequest, body: str | None, *,
     for extra in mine[1:]:  # left by a concurrent run: keep one
         extra.delete()
     existing = mine[0] if mine else None
-    if body is None:
-        if existing is None:
-            return "nothing"
-        if when_clean == "delete":
-            existing.delete()
-            return "deleted"
-        if existing.body != f"{MARKER}\n{RESOLVED}\n":
-            existing.edit(f"{MARKER}\n{RESOLVED}\n")
-        return "resolved"
-    text = f"{MARKER}\n{body}"
-    if existing is not None:
-        if existing.body != text:
-            existing.edit(text)
-        return "updated"
-    issue.create_comment(text)
-    return "created"
+    action, text = sticky.plan(existing.body if existing else None, body, MARKER, when_clean)
+    if action == "created":
+        issue.create_comment(text)
+    elif action == "deleted":
+        existing.delete()
+    elif action == "updated":
+        existing.edit(text)
+    return action
 
 
 _LEVEL = {Severity.CRITICAL: "failure", Severity.HIGH: "failure", Severity.MEDIUM: "warning",

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from tightrope.diff import parse_diff
 from tightrope.findings import Finding
+from tightrope.forges import sticky
 
 if TYPE_CHECKING:
     import gitlab
 
 MARKER = "<!-- tightrope:summary-note -->"
 FINDING_MARKER = "<!-- tightrope:finding:{} -->"
-RESOLVED = "✅ **tightrope**: all clear; the earlier findings are resolved."
 
 
 def added_lines(diffs: list[dict]) -> set[tuple[str, int]]:
@@ -53,21 +53,15 @@ class MergeRequestReview:
         mine = [n for n in self.mr.notes.list(iterator=True, sort="asc")
                 if (n.body or "").startswith(MARKER) and self._mine(n)]
         existing = mine[0] if mine else None
-        if body is None:
-            if existing is None:
-                return "nothing"
-            if when_clean == "delete":
-                existing.delete()
-                return "deleted"
-            body = RESOLVED
-        text = f"{MARKER}\n{body}"
-        if existing is None:
+        action, text = sticky.plan(existing.body if existing else None, body, MARKER, when_clean)
+        if action == "created":
             self.mr.notes.create({"body": text})
-            return "created"
-        if existing.body != text:
+        elif action == "deleted":
+            existing.delete()
+        elif action == "updated":
             existing.body = text
             existing.save()
-        return "updated"
+        return action
 
     def line_discussions(self, findings: list[tuple[Finding, str, str]]) -> tuple[int, int]:
         """Post (finding, id, body) on its line when it is an added line; returns (posted, kept off)."""
