@@ -54,3 +54,13 @@ def test_all_files_with_a_staged_file_scans_its_staged_lines_and_the_rest_whole(
     code, out = try_repo(repo, home, "--all-files")
     assert code == 1, out
     assert "a.py" in out and "2 files" in out
+
+
+def test_pre_push_scans_the_pushed_range_once_for_the_files_passed(repo, home):
+    key = anthropic_key(24)
+    base = repo.commit({"README.md": "hello\n"})
+    repo.commit({"a.py": f'A = "{key}"\n', "b.py": "x = 1\n"})
+    head = repo.commit({"c.py": "y = 2\n"})
+    code, out = try_repo(repo, home, "--hook-stage", "pre-push", "--from-ref", base, "--to-ref", head)
+    assert code == 1, out
+    assert out.count("secret.anthropic-api-key") == 1 and "3 files" in out and key not in out

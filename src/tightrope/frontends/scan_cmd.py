@@ -60,15 +60,26 @@ def select_changes(args: argparse.Namespace):
         return gitio.tracked_files(root)
     from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
     if not args.staged and from_ref and to_ref:  # pre-push (or manual stage with refs)
-        return gitio.commit_range(root, f"{from_ref}..{to_ref}")
-    if not args.staged and os.environ.get("PRE_COMMIT_REMOTE_NAME"):
-        return gitio.unpushed(root, os.environ["PRE_COMMIT_REMOTE_NAME"])  # first push: no refs
+        return _only(root, gitio.commit_range(root, f"{from_ref}..{to_ref}"), args)
+    if not args.staged and os.environ.get("PRE_COMMIT_REMOTE_NAME"):  # first push: no refs
+        return _only(root, gitio.unpushed(root, os.environ["PRE_COMMIT_REMOTE_NAME"]), args)
     staged = gitio.staged(root)
     if getattr(args, "files", None):
         return _staged_or_whole(root, staged, args.files)
     if staged.changes or args.staged or os.environ.get("PRE_COMMIT"):
         return staged
     return gitio.last_commit(root)  # nothing staged: the last commit
+
+
+def _only(root: Path, changeset, args: argparse.Namespace):
+    """A pushed range limited to the files pre-commit passed: it splits long file lists over
+    several runs of the hook, and each run must scan only its share."""
+    from tightrope import gitio
+
+    if getattr(args, "files", None):
+        wanted = {gitio.relative_path(root, f) for f in args.files}
+        changeset.changes = [c for c in changeset.changes if c.path in wanted or c.old_path in wanted]
+    return changeset
 
 
 def _staged_or_whole(root: Path, staged, files: list[str]):
