@@ -19,7 +19,7 @@ import yaml
 
 from ci_repo import SECRET, agent_pr_repo
 from ci_tools import npm_tool
-from conftest import GIT_ENV, ROOT
+from conftest import GIT_ENV, ROOT, GitRepo
 from test_report_ci import GITLAB_SECRET_SCHEMA
 
 TEMPLATE = ROOT / "gitlab" / "tightrope.yml"
@@ -78,19 +78,27 @@ def readme_include(local: str) -> dict:
     return config
 
 
-@pytest.fixture
-def project(tmp_path):
-    repo, base, head = agent_pr_repo(tmp_path / "project")
-    repo.git("remote", "add", "origin", "git@gitlab.example.com:group/project.git")
+def ci_project(tmp_path: Path, *, shallow: bool) -> tuple[GitRepo, str, str]:
+    """The agent's repository as the CI job sees it: a clone (shallow: the MR branch only, depth 1)
+    with the template included the way the README shows."""
+    origin, base, head = agent_pr_repo(tmp_path / "origin")
+    depth = ["--depth", "1", "--branch", "agent/feature"] if shallow else []
+    subprocess.run(["git", "clone", "-q", *depth, f"file://{origin.path}", str(tmp_path / "project")],
+                   check=True, env={**os.environ, **GIT_ENV})
+    repo = GitRepo(tmp_path / "project")  # re-initialising a clone keeps it as it is
+    if not shallow:
+        repo.git("checkout", "-q", "agent/feature")
+    # gitlab-ci-local reads the project's path from this remote; `origin` stays the real one
+    repo.git("remote", "add", "gcl-origin", "git@gitlab.example.com:group/project.git")
     (repo.path / "ci").mkdir()
     shutil.copy(TEMPLATE, repo.path / "ci" / "tightrope.yml")
     repo.write(".gitlab-ci.yml", yaml.safe_dump(readme_include(local="ci/tightrope.yml")))
-    repo.git("add", ".gitlab-ci.yml", "ci")  # gitlab-ci-local reads the work tree; scanned range stays base..head
+    repo.git("add", ".gitlab-ci.yml", "ci")  # gitlab-ci-local reads tracked files; the range stays base..head
     return repo, base, head
 
 
-def test_merge_request_job_runs_and_writes_schema_valid_reports_without_the_secret(project):
-    repo, base, head = project
+def test_merge_request_job_on_a_shallow_clone_writes_schema_valid_reports_without_the_secret(tmp_path):
+    repo, base, head = ci_project(tmp_path, shallow=True)
     proc = gitlab_ci_local(repo.path, "--variable", "CI_PIPELINE_SOURCE=merge_request_event",
                            "--variable", f"CI_MERGE_REQUEST_DIFF_BASE_SHA={base}",
                            "--variable", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main",
@@ -98,6 +106,7 @@ def test_merge_request_job_runs_and_writes_schema_valid_reports_without_the_secr
     log = proc.stdout + proc.stderr
     assert proc.returncode == 1 and "FAIL  tightrope-merge-request" in log, log  # blocking findings
     assert SECRET not in log and SECRET[8:24] not in log
+    assert "shallow clone: fetching the history the range needs" in log
 
     codequality = json.loads((repo.path / "gl-code-quality-report.json").read_text(encoding="utf-8"))
     checks = {issue["check_name"] for issue in codequality}
@@ -113,8 +122,8 @@ def test_merge_request_job_runs_and_writes_schema_valid_reports_without_the_secr
         assert SECRET not in text and "raw_source_code_extract" not in text, name
 
 
-def test_default_branch_job_scans_the_push(project):
-    repo, base, head = project
+def test_default_branch_job_scans_the_push(tmp_path):
+    repo, base, head = ci_project(tmp_path, shallow=False)
     repo.git("checkout", "-q", "main")
     repo.git("merge", "-q", "--ff-only", head)
     proc = gitlab_ci_local(repo.path, "--variable", f"CI_COMMIT_BEFORE_SHA={base}", "tightrope-default-branch")
