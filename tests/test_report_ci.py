@@ -101,6 +101,7 @@ def test_markdown_interprets_nothing_from_hostile_text():
     out = markdown.render(hostile_report(), title="PR <b>@admins</b> [x](https://evil.example)")
     for bad in ("<img", "<b>", "<i>", "<script>", "](https", "@octo-org", "@admins", "@someone", "\x1b", "\u202e"):
         assert bad not in out.replace("`@all` <b>x</b> ```", ""), bad
+    assert not re.search(r"@[\w-]", out.replace("`@all`", ""))  # no mention outside the code span
     assert "\n::" not in out and "\n##[" not in out and not out.startswith("::")
     # the table row stays one row with six cells: the `|` in the message is escaped
     row = next(line for line in out.splitlines() if "ok" in line and line.startswith("|"))
@@ -110,7 +111,7 @@ def test_markdown_interprets_nothing_from_hostile_text():
 
 
 def test_markdown_escape_round_trip_keeps_the_text_readable():
-    assert md_escape("a_b*c@d<e>") == "a\\_b\\*c&#64;d&lt;e&gt;"
+    assert md_escape("a_b*c@d<e>") == "a\\_b\\*c@&#8203;d&lt;e&gt;"
 
 
 def test_markdown_stays_under_the_comment_limit_and_points_to_the_rest():
