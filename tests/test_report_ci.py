@@ -16,7 +16,7 @@ from tightrope.findings import Report, Severity
 from tightrope.report import codequality, github, gitlab_secrets, junit, markdown, text
 from tightrope.report.escape import markdown as md_escape
 
-HOSTILE_PATH = "x::error file=a.py::pwned\n::warning::injected,title=t:x%0A.py"
+HOSTILE_PATH = "x::error file=a.py::pwned\n::warning::injected,title=t:x%0A\ufffe.py"
 HOSTILE_MESSAGE = ("ok\r\n::error::fake\n##[error]fake2 <img src=x onerror=alert(1)> @octo-org/admins "
                    "[click](https://evil.example) | cell | **bold** #123 \x1b[31m\u202etxt")
 
@@ -82,7 +82,7 @@ def test_annotations_interpret_nothing_from_hostile_text():
     cmds = parse_commands(out)
     assert len(cmds) == 2 and len(out.splitlines()) == 2  # one line each: no injected command
     props = next(c[1] for c in cmds if "file" in c[1])
-    assert props["file"] == HOSTILE_PATH.replace("\n", "\\n")  # the whole path, as a value
+    assert props["file"] == HOSTILE_PATH.replace("\n", "\\n").replace("\ufffe", "\\ufffe")  # the whole path, as a value
     assert "\x1b" not in out and "\u202e" not in out and "\r" not in out
 
 

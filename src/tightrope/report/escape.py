@@ -10,8 +10,8 @@ import json
 import re
 
 # C0 controls, DEL, C1 controls, the Unicode bidi controls (Trojan Source), line/paragraph
-# separators, and lone surrogates (bytes that were not UTF-8).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# separators, lone surrogates (bytes that were not UTF-8) and U+FFFE/U+FFFF (XML cannot hold them).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
