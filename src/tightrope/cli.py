@@ -24,6 +24,7 @@ COMMANDS = {
     "demo": "tightrope.frontends.demo",
     "caps": "tightrope.frontends.caps_cmd",
     "safe-outputs": "tightrope.frontends.safe_outputs_cmd",
+    "publish": "tightrope.frontends.publish_cmd",
     **dict.fromkeys(("tag", "check-trailers", "delegate", "verify", "log"), "tightrope.frontends.identity_cmds"),
 }
 

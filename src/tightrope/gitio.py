@@ -177,8 +177,14 @@ def last_commit(root: Path) -> ChangeSet:
     return cs
 
 
-def tracked_files(root: Path) -> ChangeSet:
-    """Every file in the index, seen as newly added (a first full sweep)."""
+def relative_path(root: Path, name: str) -> str:
+    """`name` (relative to the current directory, or absolute) as a path from the repository root."""
+    full = Path(name).absolute()
+    return Path(os.path.relpath(Path(os.path.realpath(full.parent)) / full.name, os.path.realpath(root))).as_posix()
+
+
+def tracked_files(root: Path, only: set[str] | None = None) -> ChangeSet:
+    """Every file in the index (or those of `only` that are), seen as newly added (a full sweep)."""
     entries = run_git(root, "ls-files", "-s", "-z").split(b"\0")
     paths: list[str] = []
     submodules: list[str] = []
@@ -187,6 +193,8 @@ def tracked_files(root: Path) -> ChangeSet:
             continue
         meta, _, path = entry.partition(b"\t")
         name = path.decode("utf-8", "surrogateescape")
+        if only is not None and name not in only:
+            continue
         if meta.startswith(b"160000"):
             submodules.append(name)
         elif meta.split(b" ")[2] == b"0":  # stage 0 only (skip conflict stages)
