@@ -1,7 +1,8 @@
 """Identity commands: `tag` (prepare-commit-msg), `check-trailers` (commit-msg),
 `delegate` (sign a delegation), `verify` (CI: judge a range), `log` (who wrote what).
 
-Where the allowed signers come from: `verify` reads the policy's allowed-signers file from
+The commands parse arguments and print; the engine that walks a range and resolves its
+branch, repository and allowed signers is `identity/walk.py`. `verify` reads the policy's allowed-signers file from
 the range's BASE commit (the target branch), never from the commits being judged or the
 work tree (which, in CI, is the pull request's head): an agent must not be able to make
 its own forged delegation verify by adding a key in the same change. `--allowed-signers
@@ -97,12 +98,6 @@ def _config(root: Path, key: str) -> str:
     return run_git(root, "config", "--get", key, check=False).decode("utf-8", "replace").strip()
 
 
-def _current_branch(root: Path) -> str:
-    from tightrope.gitio import run_git
-
-    return run_git(root, "symbolic-ref", "--short", "-q", "HEAD", check=False).decode().strip()
-
-
 def _git_human(root: Path) -> str:
     """git's user.name/user.email, unless that identity is itself a bot or an agent."""
     from tightrope.identity import agents
@@ -121,11 +116,13 @@ def _git_human(root: Path) -> str:
 def run_tag(args: argparse.Namespace) -> int:
     from tightrope import gitio, policy
     from tightrope.identity import agents, delegation, trailers
+    from tightrope.identity.person import PRINCIPAL, person_email
+    from tightrope.identity.walk import current_branch
 
     source = args.source or os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
     root = gitio.repo_root(".")
     pol = policy.load(root).identity
-    if pol.require_for(_current_branch(root)) == "off":
+    if pol.require_for(current_branch(root)) == "off":
         return EXIT_OK
     if source in _MERGE_SOURCES and not pol.tag_merges:
         return EXIT_OK
@@ -147,7 +144,7 @@ def run_tag(args: argparse.Namespace) -> int:
             raise UsageError(f"TIGHTROPE_DELEGATION is not a delegation token: {e}",
                              "ask the human for a fresh one: `tightrope delegate --agent ID --scope ...`")
     principal = os.environ.get("TIGHTROPE_AGENT_ID", "").strip()
-    if principal and not trailers._PRINCIPAL.match(principal):
+    if principal and not PRINCIPAL.match(principal):
         raise UsageError(f"TIGHTROPE_AGENT_ID={principal!r} must be one token",
                          "a bot login, service account or key fingerprint, without spaces")
     if not principal:
@@ -159,7 +156,7 @@ def run_tag(args: argparse.Namespace) -> int:
     if not principal:
         principal = evidence[0].agent
     human = trailers.env_person(os.environ, "TIGHTROPE_DELEGATED_BY") or _git_human(root)
-    if token and human and parse_person_email(human) != parsed.statement.email.lower():
+    if token and human and person_email(human) != parsed.statement.email.lower():
         print(f"tightrope: warning: Delegated-by {human} is not the human in TIGHTROPE_DELEGATION "
               f"({parsed.statement.human}); verify will reject this commit", file=sys.stderr)
     new = trailers.stamps(evidence, existing, principal=principal, delegated_by=human, delegation=token)
@@ -167,22 +164,16 @@ def run_tag(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def parse_person_email(value: str) -> str:
-    from tightrope.identity.trailers import parse_person
-
-    person = parse_person(value)
-    return person[1].lower() if person else ""
-
-
 # --- check-trailers -----------------------------------------------------------------------
 
 def run_check_trailers(args: argparse.Namespace) -> int:
     from tightrope import gitio, policy
     from tightrope.identity import agents, trailers, verify
+    from tightrope.identity.walk import current_branch
 
     root = gitio.repo_root(".")
     pol = policy.load(root).identity
-    branch = _current_branch(root)
+    branch = current_branch(root)
     level = pol.require_for(branch)
     if level == "off":
         return EXIT_OK
@@ -245,15 +236,16 @@ def parse_scope(values: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def run_delegate(args: argparse.Namespace) -> int:
     from tightrope import gitio
-    from tightrope.identity import delegation, trailers
+    from tightrope.identity import delegation
+    from tightrope.identity.person import PRINCIPAL, parse_person
 
     root = gitio.repo_root(args.repo)
     branches, paths = parse_scope(args.scope)
     agent = args.agent.strip()
-    if not trailers._PRINCIPAL.match(agent):
+    if not PRINCIPAL.match(agent):
         raise UsageError(f"--agent {agent!r} must be one token", "e.g. --agent claude-code or --agent copilot-swe-agent[bot]")
     if args.human:
-        if trailers.parse_person(args.human) is None:
+        if parse_person(args.human) is None:
             raise UsageError(f"--human {args.human!r} is not `Name <email>`", "e.g. --human 'Ada Lovelace <ada@example.com>'")
         human = args.human.strip()
     else:
@@ -284,117 +276,16 @@ def _spec(args: argparse.Namespace) -> str:
         raise UsageError("which commits? give a range", "for example: tightrope verify --range origin/main..HEAD")
     if args.range_ and args.spec and args.range_ != args.spec:
         raise UsageError("two ranges given", "give the range once")
-    if ".." not in spec:
-        raise UsageError(f"a range is BASE..HEAD, got {spec!r}", "for example: origin/main..HEAD")
     return spec
 
 
-def _ci_branch(root: Path, head_name: str) -> str:
-    for var in ("TIGHTROPE_BRANCH", "GITHUB_HEAD_REF", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
-                "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME"):
-        if os.environ.get(var):
-            return os.environ[var]
-    from tightrope.gitio import run_git
+def _walk(args: argparse.Namespace):
+    from tightrope import gitio, policy
+    from tightrope.identity.walk import Walk
 
-    if head_name and head_name != "HEAD":
-        full = run_git(root, "rev-parse", "--symbolic-full-name", head_name, check=False).decode().strip()
-        if full.startswith("refs/heads/"):
-            return full[len("refs/heads/"):]
-        if full.startswith("refs/remotes/"):
-            return full.split("/", 3)[-1]
-    return _current_branch(root)
-
-
-class _Walk:
-    """The commits of a range with their facts, plus where the allowed signers come from."""
-
-    def __init__(self, args: argparse.Namespace, *, from_base: bool) -> None:
-        import tempfile
-
-        from tightrope import gitio, policy
-        from tightrope.identity import delegation
-
-        self.root = gitio.repo_root(args.repo)
-        self.policy = policy.load(self.root, args.policy)
-        self.spec = _spec(args)
-        sep = "..." if "..." in self.spec else ".."
-        base_name, head_name = self.spec.split(sep, 1)
-        self.base = gitio.resolve(self.root, base_name or "HEAD")
-        self.head = gitio.resolve(self.root, head_name or "HEAD")
-        self.range = f"{self.base}{sep}{self.head}"
-        self.branch = args.branch or _ci_branch(self.root, head_name)
-        self.level = self.policy.identity.require_for(self.branch)
-        self.repository = delegation.repository_id(self.root, args.repository or "")
-        self._tmp = tempfile.TemporaryDirectory(prefix="tightrope-")
-        self.signers, self.signers_name = self._signers(args, from_base)
-
-    def _signers(self, args: argparse.Namespace, from_base: bool) -> tuple[Path | None, str]:
-        from tightrope.gitio import run_git
-
-        if args.allowed_signers is not None:
-            if not args.allowed_signers.is_file():
-                raise UsageError(f"allowed signers file {args.allowed_signers} not found",
-                                 "give a readable file in git's allowed_signers format")
-            return args.allowed_signers, str(args.allowed_signers)
-        rel = self.policy.identity.allowed_signers
-        if from_base:
-            name = f"{self.base[:12]}:{rel}"
-            data = run_git(self.root, "show", f"{self.base}:{rel}", check=False)
-            if not data:
-                return None, name + " (not in the base commit)"
-            path = Path(self._tmp.name) / "allowed_signers"
-            path.write_bytes(data)
-            return path, name
-        path = self.root / rel
-        return (path, rel) if path.is_file() else (None, rel + " (not found)")
-
-    def commits(self):
-        """(facts, identity) per commit, oldest first."""
-        from tightrope import gitio
-        from tightrope.errors import GitError
-        from tightrope.identity import trailers, verify
-
-        try:
-            items = list(gitio.commits(self.root, self.range))
-        except Exception as e:  # GitPython's errors: name them, no traceback
-            if isinstance(e, GitError):
-                raise
-            raise GitError(f"cannot walk {self.spec}: {type(e).__name__}",
-                           "check the range; in a shallow clone fetch more history (`git fetch --unshallow`)")
-        for c in items:
-            message = c.message if isinstance(c.message, str) else c.message.decode("utf-8", "replace")
-            subject = message.split("\n", 1)[0].strip()
-            author = (c.author.name or "", c.author.email or "")
-            committer = (c.committer.name or "", c.committer.email or "")
-            facts = verify.CommitFacts(sha=c.hexsha, subject=subject, date=int(c.committed_date),
-                                       files=self._files(c.hexsha, [p.hexsha for p in c.parents]),
-                                       is_merge=len(c.parents) > 1,
-                                       signature=self._signature(c) if self.policy.identity.require_commit_signature else "")
-            yield facts, trailers.read(message, author, committer)
-
-    def _files(self, sha: str, parents: list[str]) -> tuple[str, ...]:
-        from tightrope.gitio import commit_files
-
-        return commit_files(self.root, sha, parents[0] if parents else None)
-
-    def _signature(self, c) -> str:
-        from tightrope.gitio import verify_commit_signature
-
-        if not getattr(c, "gpgsig", None):
-            return "bad:not signed"
-        if self.signers is None:
-            return f"bad:no allowed signers ({self.signers_name})"
-        ok, principal = verify_commit_signature(self.root, c.hexsha, self.signers)
-        return f"good:{principal}" if ok else "bad:the signature does not verify against the allowed signers"
-
-    def context(self):
-        from tightrope.identity import verify
-
-        pol = self.policy.identity
-        return verify.Context(level=self.level, branch=self.branch, repository=self.repository,
-                              allowed_signers=self.signers, allowed_signers_name=self.signers_name,
-                              allowed_agents=pol.allowed_agents,
-                              require_commit_signature=pol.require_commit_signature, tag_merges=pol.tag_merges)
+    root = gitio.repo_root(args.repo)
+    return Walk(root, _spec(args), policy.load(root, args.policy), branch=args.branch or "",
+                repository=args.repository or "", allowed_signers=args.allowed_signers)
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -404,7 +295,7 @@ def run_verify(args: argparse.Namespace) -> int:
     from tightrope.identity import verify
 
     pairs = output_pairs(args)
-    walk = _Walk(args, from_base=True)
+    walk = _walk(args)
     ctx = walk.context()
     report = Report()
     n = 0
@@ -426,7 +317,7 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_log(args: argparse.Namespace) -> int:
     from tightrope.identity import verify
 
-    walk = _Walk(args, from_base=True)
+    walk = _walk(args)
     ctx = walk.context()
     ctx.level = "signed"  # judge every delegation present, whatever the policy requires
     rows = [("commit", "subject", "agent", "model", "human", "delegation")]

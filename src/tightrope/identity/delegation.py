@@ -37,6 +37,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from tightrope.errors import UsageError
+from tightrope.identity.person import parse_person
 
 NAMESPACE = "tightrope-delegation"
 PREFIX = "tr1"
@@ -65,8 +66,6 @@ class Statement:
 
     @property
     def email(self) -> str:
-        from tightrope.identity.trailers import parse_person
-
         person = parse_person(self.human)
         return person[1] if person else ""
 

@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Mapping
 
 from tightrope.identity import agents as agents_mod
+from tightrope.identity import delegation
 from tightrope.identity.agents import Evidence
+from tightrope.identity.person import PRINCIPAL, parse_person
 
 ASSISTED_BY = "Assisted-by"
 AGENT = "Agent"
@@ -38,9 +40,7 @@ ASSISTED_VARIANTS = ("assisted-by", "generated-by", "ai-assisted-by", "assisted-
                      "ai-generated-by", "co-generated-by")
 SCISSORS = re.compile(r"^# -+ >8 -+$")
 _TRAILER_LINE = re.compile(r"^(?P<key>[A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(?P<value>.*)$")
-_PERSON = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>$")
 _STRICT_ASSISTED = re.compile(r"^(?P<agent>[A-Za-z0-9][A-Za-z0-9._-]*)(?::(?P<model>\S+))?(?:\s+(?P<tools>.+))?$")
-_PRINCIPAL = re.compile(r"^\S+$")
 _KNOWN_KEYS = set(CANONICAL) | set(ASSISTED_VARIANTS) | {"signed-off-by", "co-authored-by", "co-developed-by",
                                                           "reviewed-by", "acked-by", "tested-by", "fixes",
                                                           "change-id", "reported-by", "cc", "link", "closes"}
@@ -146,13 +146,6 @@ def parse(message: str) -> tuple[list[Trailer], list[str]]:
     return trailers, other
 
 
-def parse_person(value: str) -> tuple[str, str] | None:
-    m = _PERSON.match(value.strip())
-    if not m or not m.group("name").strip():
-        return None
-    return m.group("name").strip(), m.group("email")
-
-
 def parse_assisted(value: str) -> tuple[str, str] | None:
     """(agent id, model) from an Assisted-by value in any spelling; None when unreadable."""
     v = " ".join(value.split())
@@ -181,8 +174,6 @@ def parse_assisted(value: str) -> tuple[str, str] | None:
 
 def read(message: str, author: tuple[str, str] = ("", ""), committer: tuple[str, str] = ("", "")) -> CommitIdentity:
     """Normalise a commit's message and identities into one CommitIdentity."""
-    from tightrope.identity import delegation
-
     tab = agents_mod.table()
     ident = CommitIdentity()
     trailers, other = parse(message)
@@ -216,7 +207,7 @@ def read(message: str, author: tuple[str, str] = ("", ""), committer: tuple[str,
             evidence.append(Evidence(parsed[0], "trailer", f"{t.key}: {t.value}", parsed[1]))
             ident.recorded_in_message = True
         elif key == "agent":
-            if not _PRINCIPAL.match(t.value):
+            if not PRINCIPAL.match(t.value):
                 ident.problems.append(Problem(
                     "malformed-trailer", f"malformed Agent trailer {t.value!r} ({where})",
                     "write one token: the agent's bot login, service account or key fingerprint"))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
 from tightrope.identity import delegation
-from tightrope.identity.trailers import CommitIdentity, parse_person
+from tightrope.identity.trailers import CommitIdentity
 
 LEVELS = ("off", "trailers", "named-human", "signed")
 CLOCK_SKEW = 300  # seconds a commit may predate its token's issue time
@@ -222,7 +222,3 @@ def _iso(epoch: int) -> str:
     from datetime import datetime, timezone
 
     return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def human_of(ident: CommitIdentity) -> str:
-    return ident.delegated_by if parse_person(ident.delegated_by or "") else ""

@@ -1,0 +1,134 @@
+"""The verify engine: the commits of a range with their facts, the branch the range is
+judged on, the repository's identity and where the allowed signers come from.
+
+Front ends (`verify`, `log`) parse arguments and print; everything they judge with is
+resolved here. Reads git through gitio only.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from tightrope.errors import GitError, UsageError
+from tightrope.identity import delegation, trailers, verify
+from tightrope.policy import Policy
+
+
+def current_branch(root: Path) -> str:
+    from tightrope.gitio import run_git
+
+    return run_git(root, "symbolic-ref", "--short", "-q", "HEAD", check=False).decode().strip()
+
+
+def ci_branch(root: Path, head_name: str) -> str:
+    """The branch to judge a range on: CI's variables, else the head's branch name."""
+    for var in ("TIGHTROPE_BRANCH", "GITHUB_HEAD_REF", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
+                "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME"):
+        if os.environ.get(var):
+            return os.environ[var]
+    from tightrope.gitio import run_git
+
+    if head_name and head_name != "HEAD":
+        full = run_git(root, "rev-parse", "--symbolic-full-name", head_name, check=False).decode().strip()
+        if full.startswith("refs/heads/"):
+            return full[len("refs/heads/"):]
+        if full.startswith("refs/remotes/"):
+            return full.split("/", 3)[-1]
+    return current_branch(root)
+
+
+def split_range(spec: str) -> tuple[str, str, str]:
+    """`BASE..HEAD` / `BASE...HEAD` -> (base name, separator, head name)."""
+    if ".." not in spec:
+        raise UsageError(f"a range is BASE..HEAD, got {spec!r}", "for example: origin/main..HEAD")
+    sep = "..." if "..." in spec else ".."
+    base_name, head_name = spec.split(sep, 1)
+    return base_name, sep, head_name
+
+
+class Walk:
+    """The commits of a range with their facts, plus where the allowed signers come from."""
+
+    def __init__(self, root: Path, spec: str, policy: Policy, *, branch: str = "", repository: str = "",
+                 allowed_signers: Path | None = None, from_base: bool = True) -> None:
+        from tightrope import gitio
+
+        self.root = root
+        self.policy = policy
+        self.spec = spec
+        base_name, sep, head_name = split_range(spec)
+        self.base = gitio.resolve(root, base_name or "HEAD")
+        self.head = gitio.resolve(root, head_name or "HEAD")
+        self.range = f"{self.base}{sep}{self.head}"
+        self.branch = branch or ci_branch(root, head_name)
+        self.level = policy.identity.require_for(self.branch)
+        self.repository = delegation.repository_id(root, repository)
+        self._tmp = tempfile.TemporaryDirectory(prefix="tightrope-")
+        self.signers, self.signers_name = self._signers(allowed_signers, from_base)
+
+    def _signers(self, explicit: Path | None, from_base: bool) -> tuple[Path | None, str]:
+        from tightrope.gitio import run_git
+
+        if explicit is not None:
+            if not explicit.is_file():
+                raise UsageError(f"allowed signers file {explicit} not found",
+                                 "give a readable file in git's allowed_signers format")
+            return explicit, str(explicit)
+        rel = self.policy.identity.allowed_signers
+        if from_base:
+            name = f"{self.base[:12]}:{rel}"
+            data = run_git(self.root, "show", f"{self.base}:{rel}", check=False)
+            if not data:
+                return None, name + " (not in the base commit)"
+            path = Path(self._tmp.name) / "allowed_signers"
+            path.write_bytes(data)
+            return path, name
+        path = self.root / rel
+        return (path, rel) if path.is_file() else (None, rel + " (not found)")
+
+    def commits(self) -> Iterator[tuple[verify.CommitFacts, trailers.CommitIdentity]]:
+        """(facts, identity) per commit, oldest first."""
+        from tightrope import gitio
+
+        try:
+            items = list(gitio.commits(self.root, self.range))
+        except Exception as e:  # GitPython's errors: name them, no traceback
+            if isinstance(e, GitError):
+                raise
+            raise GitError(f"cannot walk {self.spec}: {type(e).__name__}",
+                           "check the range; in a shallow clone fetch more history (`git fetch --unshallow`)")
+        for c in items:
+            message = c.message if isinstance(c.message, str) else c.message.decode("utf-8", "replace")
+            subject = message.split("\n", 1)[0].strip()
+            author = (c.author.name or "", c.author.email or "")
+            committer = (c.committer.name or "", c.committer.email or "")
+            facts = verify.CommitFacts(sha=c.hexsha, subject=subject, date=int(c.committed_date),
+                                       files=self._files(c.hexsha, [p.hexsha for p in c.parents]),
+                                       is_merge=len(c.parents) > 1,
+                                       signature=self._signature(c) if self.policy.identity.require_commit_signature else "")
+            yield facts, trailers.read(message, author, committer)
+
+    def _files(self, sha: str, parents: list[str]) -> tuple[str, ...]:
+        from tightrope.gitio import commit_files
+
+        return commit_files(self.root, sha, parents[0] if parents else None)
+
+    def _signature(self, c) -> str:
+        from tightrope.gitio import verify_commit_signature
+
+        if not getattr(c, "gpgsig", None):
+            return "bad:not signed"
+        if self.signers is None:
+            return f"bad:no allowed signers ({self.signers_name})"
+        ok, principal = verify_commit_signature(self.root, c.hexsha, self.signers)
+        return f"good:{principal}" if ok else "bad:the signature does not verify against the allowed signers"
+
+    def context(self) -> verify.Context:
+        pol = self.policy.identity
+        return verify.Context(level=self.level, branch=self.branch, repository=self.repository,
+                              allowed_signers=self.signers, allowed_signers_name=self.signers_name,
+                              allowed_agents=pol.allowed_agents,
+                              require_commit_signature=pol.require_commit_signature, tag_merges=pol.tag_merges)
