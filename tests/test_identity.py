@@ -470,10 +470,11 @@ def test_delegate_and_verify_happy_path(signed_repo, keys):
     commit(signed_repo, "agent two", {"src/b.py": "b = 2\n"}, env=agent_env(token))
     commit(signed_repo, "human fix", {"README": "hi\n"})
     assert f"Delegation: {token}" in message(signed_repo, "HEAD~1")
-    code, data, err = run_verify(signed_repo, "main..HEAD")
+    # a push to agent/work: the range lands on agent/work, inside the token's branch scope
+    code, data, err = run_verify(signed_repo, "main..HEAD", "--branch", "agent/work")
     assert code == 0, data
     assert data["findings"] == []
-    log = tr("log", "main..HEAD", cwd=signed_repo.path)
+    log = tr("log", "main..HEAD", "--branch", "agent/work", cwd=signed_repo.path)
     out = log.stdout.decode()
     assert log.returncode == 0
     assert "claude-opus-4-1" in out and "Ada Lovelace <ada@example.com>" in out and "valid" in out
@@ -557,7 +558,7 @@ def test_every_forgery_is_rejected(signed_repo, keys, case, rule):
         _rewrite_head_message(r, lambda m: m + "\nDelegation: tr1.garbage.garbage")
     else:
         commit(r, "agent change", files, env=agent_env(token, **env))
-    code, data, err = run_verify(r, "main..HEAD")
+    code, data, err = run_verify(r, "main..HEAD", "--branch", git(r, "branch", "--show-current"))
     assert code == 1, (case, data, err)
     assert rule in rules(data), (case, rules(data))
     sha = git(r, "rev-parse", "HEAD")

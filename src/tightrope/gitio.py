@@ -55,7 +55,9 @@ class ChangeSet:
     """What a scan looks at: the files a change touches and their added lines.
 
     `rev` says where the post-change content lives: INDEX for staged changes, a commit
-    SHA for ranges, "" when there is no repository (a patch from stdin).
+    SHA for ranges, "" when there is no repository (a patch from stdin). `base` is the
+    commit a range is judged against (its merge base): the policy, baseline and signers
+    come from there; None for local runs (index / work tree).
     """
 
     changes: list[FileChange]
@@ -63,6 +65,7 @@ class ChangeSet:
     root: Path | None = None
     rev: str = ""
     notes: list[str] = field(default_factory=list)
+    base: str | None = None
 
     def read_files(self, paths: list[str]) -> dict[str, bytes]:
         """Post-change content of `paths` from the index or the head commit (never the work tree)."""
@@ -105,6 +108,22 @@ def resolve(root: Path, rev: str) -> str:
     raise GitError(f"unknown revision {rev!r}", "check the name with `git log --oneline`; fetch it if it is remote")
 
 
+def merge_base(root: Path, a: str, b: str) -> str:
+    """The merge base of two commits, or `a` itself when they share no history."""
+    return run_git(root, "merge-base", a, b, check=False).strip().decode() or a
+
+
+def show(root: Path, rev: str, path: str) -> bytes | None:
+    """A file's bytes in a commit's tree; None when it is not there."""
+    return read_blobs(root, [f"{rev}:{path}"], [path]).get(path)
+
+
+def changed_paths(root: Path, a: str, b: str, paths: list[str]) -> list[str]:
+    """Which of `paths` differ between two commits."""
+    out = run_git(root, "diff", "--name-only", "-z", "--no-renames", a, b, "--", *[f":(literal){p}" for p in paths])
+    return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+
 def commit_exists(root: Path, sha: str) -> bool:
     return bool(run_git(root, "rev-parse", "--verify", "--quiet", f"{sha}^{{commit}}", check=False).strip())
 
@@ -128,6 +147,7 @@ def commit_range(root: Path, spec: str) -> ChangeSet:
     head = resolve(root, head_name or "HEAD")
     base = resolve(root, base_name or "HEAD")
     merge_base = run_git(root, "merge-base", base, head, check=False).strip().decode()
+    trusted = merge_base or base  # unrelated histories: judged on the target's policy
     if not merge_base:
         if _is_shallow(root):
             raise GitError(
@@ -136,7 +156,7 @@ def commit_range(root: Path, spec: str) -> ChangeSet:
             )
         merge_base = EMPTY_TREE  # unrelated histories: everything in HEAD is new
     changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, merge_base, head, "--"))
-    cs = ChangeSet(changes, "range", root, head)
+    cs = ChangeSet(changes, "range", root, head, base=trusted)
     if merge_base == head:
         cs.notes.append(f"empty range {spec}: nothing to scan")
     return cs
@@ -151,7 +171,7 @@ def unpushed(root: Path, remote: str, local: str = "HEAD") -> ChangeSet:
     parents = run_git(root, "rev-list", "--parents", "-n", "1", shas[0].decode()).split()[1:]
     base = parents[0].decode() if parents else EMPTY_TREE
     changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, base, head, "--"))
-    return ChangeSet(changes, "range", root, head)
+    return ChangeSet(changes, "range", root, head, base=None if base == EMPTY_TREE else base)
 
 
 def last_commit(root: Path) -> ChangeSet:

@@ -160,6 +160,31 @@ def parse(raw: dict, source: str) -> Policy:
     return Policy(**fields, source=source)
 
 
+def from_text(text: str, name: str, *, pyproject: bool = False) -> Policy | None:
+    """Parse one policy file's text; None for a pyproject.toml without [tool.tightrope]."""
+    if sys.version_info >= (3, 11):  # imported only when there is a file to read
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise PolicyError(f"{name}: not valid TOML: {e}", "fix the syntax at the line named above")
+    if pyproject:
+        table = data.get("tool", {}).get("tightrope")
+        if table is None:
+            return None
+        return parse(_table("tool.tightrope", table), f"{name} [tool.tightrope]")
+    return parse(data, name)
+
+
+def decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PolicyError(f"{name}: not UTF-8 text", "save the file as UTF-8")
+
+
 def load(root: Path | None, explicit: Path | None = None) -> Policy:
     """Read the policy for `root`: an explicit file, `.tightrope.toml`, or pyproject's table."""
     candidates: list[tuple[Path, bool]] = []
@@ -170,22 +195,8 @@ def load(root: Path | None, explicit: Path | None = None) -> Policy:
     elif root is not None:
         candidates = [(root / POLICY_FILE, False), (root / "pyproject.toml", True)]
     for path, is_pyproject in candidates:
-        if not path.is_file():
-            continue
-        if sys.version_info >= (3, 11):  # imported only when there is a file to read
-            import tomllib
-        else:  # pragma: no cover
-            import tomli as tomllib
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as e:
-            raise PolicyError(f"{path.name}: not valid TOML: {e}", "fix the syntax at the line named above")
-        except UnicodeDecodeError:
-            raise PolicyError(f"{path.name}: not UTF-8 text", "save the file as UTF-8")
-        if is_pyproject:
-            table = data.get("tool", {}).get("tightrope")
-            if table is None:
-                continue
-            return parse(_table("tool.tightrope", table), f"{path.name} [tool.tightrope]")
-        return parse(data, path.name)
+        if path.is_file():
+            found = from_text(decode(path.read_bytes(), path.name), path.name, pyproject=is_pyproject)
+            if found is not None:
+                return found
     return Policy()

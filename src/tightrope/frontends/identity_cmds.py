@@ -58,10 +58,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         p.add_argument("spec", nargs="?", metavar="BASE..HEAD")
         p.add_argument("--range", dest="range_", metavar="BASE..HEAD")
         p.add_argument("-C", dest="repo", default=".", metavar="DIR")
-        p.add_argument("--policy", type=Path)
+        p.add_argument("--policy", metavar="FILE",
+                       help="policy file, or - for stdin (default: the policy in the range's base commit)")
         p.add_argument("--allowed-signers", type=Path, metavar="FILE",
                        help="allowed signers file (default: the policy's path, read from BASE)")
-        p.add_argument("--branch", help="the branch the range lands on (default: from CI variables or HEAD)")
+        p.add_argument("--branch", help="the branch the range lands on (default: GITHUB_BASE_REF, "
+                                        "CI_MERGE_REQUEST_TARGET_BRANCH_NAME, the pushed branch, or BASE's name)")
         p.add_argument("--repository", help="the repository's identity (default: origin's URL, normalised)")
         if name == "verify":
             p.add_argument("--format", action="append", choices=("text", "json", "sarif"))
@@ -114,14 +116,15 @@ def _git_human(root: Path) -> str:
 # --- tag ----------------------------------------------------------------------------------
 
 def run_tag(args: argparse.Namespace) -> int:
-    from tightrope import gitio, policy
+    from tightrope import gitio
     from tightrope.identity import agents, delegation, trailers
     from tightrope.identity.person import PRINCIPAL, person_email
     from tightrope.identity.walk import current_branch
+    from tightrope.trust import load_trust
 
     source = args.source or os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
     root = gitio.repo_root(".")
-    pol = policy.load(root).identity
+    pol = load_trust(root, base=None, use_baseline=False).policy.identity
     if pol.require_for(current_branch(root)) == "off":
         return EXIT_OK
     if source in _MERGE_SOURCES and not pol.tag_merges:
@@ -167,12 +170,13 @@ def run_tag(args: argparse.Namespace) -> int:
 # --- check-trailers -----------------------------------------------------------------------
 
 def run_check_trailers(args: argparse.Namespace) -> int:
-    from tightrope import gitio, policy
+    from tightrope import gitio
     from tightrope.identity import agents, trailers, verify
     from tightrope.identity.walk import current_branch
+    from tightrope.trust import load_trust
 
     root = gitio.repo_root(".")
-    pol = policy.load(root).identity
+    pol = load_trust(root, base=None, use_baseline=False).policy.identity
     branch = current_branch(root)
     level = pol.require_for(branch)
     if level == "off":
@@ -280,11 +284,10 @@ def _spec(args: argparse.Namespace) -> str:
 
 
 def _walk(args: argparse.Namespace):
-    from tightrope import gitio, policy
+    from tightrope import gitio
     from tightrope.identity.walk import Walk
 
-    root = gitio.repo_root(args.repo)
-    return Walk(root, _spec(args), policy.load(root, args.policy), branch=args.branch or "",
+    return Walk(gitio.repo_root(args.repo), _spec(args), policy=args.policy, branch=args.branch or "",
                 repository=args.repository or "", allowed_signers=args.allowed_signers)
 
 
@@ -297,7 +300,7 @@ def run_verify(args: argparse.Namespace) -> int:
     pairs = output_pairs(args)
     walk = _walk(args)
     ctx = walk.context()
-    report = Report()
+    report = Report(findings=walk.policy_changes())
     n = 0
     for facts, ident in walk.commits():
         n += 1

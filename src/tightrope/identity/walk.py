@@ -7,37 +7,19 @@ resolved here. Reads git through gitio only.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from typing import Iterator
 
 from tightrope.errors import GitError, UsageError
 from tightrope.identity import delegation, trailers, verify
-from tightrope.policy import Policy
+from tightrope.trust import TrustMaterial, landing_branch, load_trust, policy_changes
 
 
 def current_branch(root: Path) -> str:
     from tightrope.gitio import run_git
 
     return run_git(root, "symbolic-ref", "--short", "-q", "HEAD", check=False).decode().strip()
-
-
-def ci_branch(root: Path, head_name: str) -> str:
-    """The branch to judge a range on: CI's variables, else the head's branch name."""
-    for var in ("TIGHTROPE_BRANCH", "GITHUB_HEAD_REF", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
-                "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME"):
-        if os.environ.get(var):
-            return os.environ[var]
-    from tightrope.gitio import run_git
-
-    if head_name and head_name != "HEAD":
-        full = run_git(root, "rev-parse", "--symbolic-full-name", head_name, check=False).decode().strip()
-        if full.startswith("refs/heads/"):
-            return full[len("refs/heads/"):]
-        if full.startswith("refs/remotes/"):
-            return full.split("/", 3)[-1]
-    return current_branch(root)
 
 
 def split_range(spec: str) -> tuple[str, str, str]:
@@ -50,44 +32,46 @@ def split_range(spec: str) -> tuple[str, str, str]:
 
 
 class Walk:
-    """The commits of a range with their facts, plus where the allowed signers come from."""
+    """The commits of a range with their facts, judged with the trust material of the
+    range's base (its merge base): policy, allowed signers; the landing branch."""
 
-    def __init__(self, root: Path, spec: str, policy: Policy, *, branch: str = "", repository: str = "",
-                 allowed_signers: Path | None = None, from_base: bool = True) -> None:
+    def __init__(self, root: Path, spec: str, *, policy: str | Path | None = None, branch: str = "",
+                 repository: str = "", allowed_signers: Path | None = None) -> None:
         from tightrope import gitio
 
         self.root = root
-        self.policy = policy
         self.spec = spec
         base_name, sep, head_name = split_range(spec)
         self.base = gitio.resolve(root, base_name or "HEAD")
         self.head = gitio.resolve(root, head_name or "HEAD")
         self.range = f"{self.base}{sep}{self.head}"
-        self.branch = branch or ci_branch(root, head_name)
-        self.level = policy.identity.require_for(self.branch)
+        self.trust: TrustMaterial = load_trust(root, base=gitio.merge_base(root, self.base, self.head),
+                                               explicit=policy, use_baseline=False)
+        self.policy = self.trust.policy
+        self.branch = landing_branch(root, base_name, branch)
+        self.level = self.policy.identity.require_for(self.branch)
         self.repository = delegation.repository_id(root, repository)
         self._tmp = tempfile.TemporaryDirectory(prefix="tightrope-")
-        self.signers, self.signers_name = self._signers(allowed_signers, from_base)
+        self.signers, self.signers_name = self._signers(allowed_signers)
 
-    def _signers(self, explicit: Path | None, from_base: bool) -> tuple[Path | None, str]:
-        from tightrope.gitio import run_git
-
+    def _signers(self, explicit: Path | None) -> tuple[Path | None, str]:
         if explicit is not None:
             if not explicit.is_file():
                 raise UsageError(f"allowed signers file {explicit} not found",
                                  "give a readable file in git's allowed_signers format")
             return explicit, str(explicit)
         rel = self.policy.identity.allowed_signers
-        if from_base:
-            name = f"{self.base[:12]}:{rel}"
-            data = run_git(self.root, "show", f"{self.base}:{rel}", check=False)
-            if not data:
-                return None, name + " (not in the base commit)"
-            path = Path(self._tmp.name) / "allowed_signers"
-            path.write_bytes(data)
-            return path, name
-        path = self.root / rel
-        return (path, rel) if path.is_file() else (None, rel + " (not found)")
+        name = self.trust.where(rel)
+        data = self.trust.read(rel)
+        if not data:
+            return None, name + " (not in the base commit)"
+        path = Path(self._tmp.name) / "allowed_signers"
+        path.write_bytes(data)
+        return path, name
+
+    def policy_changes(self):
+        """`policy.changed` findings: the range edits the material it is judged with."""
+        return policy_changes(self.trust, self.head, self.branch)
 
     def commits(self) -> Iterator[tuple[verify.CommitFacts, trailers.CommitIdentity]]:
         """(facts, identity) per commit, oldest first."""
