@@ -217,14 +217,30 @@ def commit_files(root: Path, sha: str, parent: str | None) -> tuple[str, ...]:
     return tuple(p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p)
 
 
-def verify_commit_signature(root: Path, sha: str, allowed_signers: Path) -> tuple[bool, str]:
-    """(ok, principal) from `git verify-commit` with SSH signatures and this allowed-signers file."""
+def verify_commit_signature(root: Path, sha: str, allowed_signers: Path) -> tuple[bool, str, str]:
+    """(ok, principal, key fingerprint) from `git verify-commit` with SSH signatures and this
+    allowed-signers file."""
     import re
 
     proc = subprocess.run(["git", "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}",
                            "verify-commit", sha], cwd=root, capture_output=True, env={**os.environ, "LC_ALL": "C"})
-    m = re.search(rb'Good "git" signature for (\S+) with', proc.stderr)
-    return proc.returncode == 0 and m is not None, (m.group(1).decode("utf-8", "replace") if m else "")
+    m = re.search(rb'Good "git" signature for (\S+) with \S+ key (SHA256:[A-Za-z0-9+/]+)', proc.stderr)
+    if proc.returncode != 0 or m is None:
+        return False, "", ""
+    return True, m.group(1).decode("utf-8", "replace"), m.group(2).decode()
+
+
+def landings(root: Path, base: str, head: str) -> dict[str, tuple[int, str]]:
+    """sha -> (committer date, sha) of the first-parent commit of `head` that brought it in
+    over `base`: when each commit landed on the branch whose history `head` is."""
+    out: dict[str, tuple[int, str]] = {}
+    chain = run_git(root, "log", "--first-parent", "--format=%H %ct %P", f"{base}..{head}").decode().splitlines()
+    for line in chain:
+        sha, date, *parents = line.split()
+        excluded = [f"^{parents[0]}"] if parents else []
+        for brought in run_git(root, "rev-list", sha, *excluded, f"^{base}").decode().split():
+            out[brought] = (int(date), sha)
+    return out
 
 
 def commits(root: Path, spec: str) -> Iterator["git.Commit"]:

@@ -33,6 +33,10 @@ class IdentityPolicy:
     require_commit_signature: bool = False
     tag_merges: bool = False
     branches: tuple[tuple[str, str], ...] = ()  # (glob, require) overrides, first match wins
+    max_lifetime: int = 30 * 86400  # seconds a delegation may be valid for (policy: "30d")
+    revoked: str = ".tightrope/revoked"  # token ids (nonces) no longer honoured, one a line
+    require_agent_key: bool = False  # delegations must name the agent's commit-signing key
+    repository: str = ""  # this repository's identity when it has no origin remote
 
     def require_for(self, branch: str) -> str:
         from fnmatch import fnmatchcase
@@ -97,6 +101,13 @@ def _require(key: str, v: Any) -> str:
     return v
 
 
+def _duration(key: str, v: Any) -> int:
+    units = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+    if isinstance(v, str) and v[:-1].isdigit() and v[-1:] in units and int(v[:-1]) > 0:
+        return int(v[:-1]) * units[v[-1]]
+    raise PolicyError(f"{key} must be a duration such as \"30d\", \"12h\" or \"2w\", got {v!r}")
+
+
 def _table(key: str, v: Any) -> dict:
     if not isinstance(v, dict):
         raise PolicyError(f"{key} must be a table, got {v!r}")
@@ -127,6 +138,7 @@ def _identity(key: str, v: Any) -> IdentityPolicy:
     fields = _take(key, _table(key, v), {
         "require": _require, "allowed_agents": _str_list, "allowed_signers": _str,
         "require_commit_signature": _bool, "tag_merges": _bool, "branches": _table,
+        "max_lifetime": _duration, "revoked": _str, "require_agent_key": _bool, "repository": _str,
     })
     if "branches" in fields:
         fields["branches"] = tuple(

@@ -104,7 +104,7 @@ def load_trust(root: Path | None, *, base: str | None, explicit: Path | str | No
 
 def trust_files(policy: Policy) -> list[str]:
     """The files a range run reads from the base: editing one in the change is `policy.changed`."""
-    return sorted({POLICY_FILE, policy.baseline, policy.identity.allowed_signers})
+    return sorted({POLICY_FILE, policy.baseline, policy.identity.allowed_signers, policy.identity.revoked})
 
 
 def landing_branch(root: Path, base_name: str, explicit: str = "") -> str:

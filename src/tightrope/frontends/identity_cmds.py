@@ -47,6 +47,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="branch:GLOB and/or path:GLOB (repeat or comma-separate); `all` for no restriction")
     p.add_argument("--expires", default="7d", help="30m, 12h, 7d, 2w or an ISO date (default 7d)")
     p.add_argument("--key", help="SSH private key, or .pub with the key in ssh-agent (default: git's user.signingkey)")
+    p.add_argument("--agent-key", metavar="PUB", help="the agent's commit-signing public key: the token is bound "
+                                                      "to it and the agent's commits must be signed with it")
     p.add_argument("--human", help="`Name <email>` (default: git's user.name/user.email)")
     p.add_argument("--repository", help="the repository's identity (default: origin's URL, normalised)")
     p.add_argument("-C", dest="repo", default=".", metavar="DIR")
@@ -65,6 +67,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--branch", help="the branch the range lands on (default: GITHUB_BASE_REF, "
                                         "CI_MERGE_REQUEST_TARGET_BRANCH_NAME, the pushed branch, or BASE's name)")
         p.add_argument("--repository", help="the repository's identity (default: origin's URL, normalised)")
+        p.add_argument("--audit", action="store_true",
+                       help="history already on the branch: judge each delegation at when its commit landed "
+                            "(default: the time of the check, for commits being admitted)")
+        p.add_argument("--at", metavar="TIME", help="judge at this time (ISO date or epoch seconds; e.g. the "
+                                                    "PR event time) instead of now")
         if name == "verify":
             p.add_argument("--format", action="append", choices=("text", "json", "sarif"))
             p.add_argument("--output", action="append", metavar="FILE")
@@ -261,7 +268,8 @@ def run_delegate(args: argparse.Namespace) -> int:
     if not key:
         raise UsageError("no signing key", "pass --key ~/.ssh/id_ed25519 or `git config user.signingkey PATH`")
     repo_id = delegation.repository_id(root, args.repository or "")
-    token = delegation.make(human, agent, repo_id, branches, paths, args.expires, key)
+    agent_key = delegation.key_fingerprint(args.agent_key) if args.agent_key else ""
+    token = delegation.make(human, agent, repo_id, branches, paths, args.expires, key, agent_key=agent_key)
     st = delegation.parse_token(token).statement
     from tightrope.identity.verify import _iso
 
@@ -288,7 +296,20 @@ def _walk(args: argparse.Namespace):
     from tightrope.identity.walk import Walk
 
     return Walk(gitio.repo_root(args.repo), _spec(args), policy=args.policy, branch=args.branch or "",
-                repository=args.repository or "", allowed_signers=args.allowed_signers)
+                repository=args.repository or "", allowed_signers=args.allowed_signers, audit=args.audit,
+                at=_at(args.at) if args.at else None)
+
+
+def _at(text: str) -> int:
+    from datetime import datetime, timezone
+
+    if text.isdigit():
+        return int(text)
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--at {text!r} is not a time", "give an ISO date/time (2030-01-31T12:00:00Z) or epoch seconds")
+    return int((when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp())
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -311,8 +332,9 @@ def run_verify(args: argparse.Namespace) -> int:
         report.notes.append(f"empty range {walk.spec}: no commits to verify "
                             "(is BASE already at HEAD? in CI, fetch the base branch)")
     else:
-        report.notes.append(f"verified {n} commit(s) in {walk.spec} on branch {walk.branch or '(detached)'} "
-                            f"at level {walk.level}")
+        report.notes.append(f"verified {n} commit(s) in {walk.spec} on branch {walk.branch or '(unknown)'} "
+                            f"at level {walk.level}; delegations judged at {walk.clock}; "
+                            f"policy from the {walk.trust.source}")
     emit(report, pairs)
     return EXIT_BLOCKING if report.blocking else EXIT_OK
 
@@ -327,11 +349,18 @@ def run_log(args: argparse.Namespace) -> int:
     for facts, ident in walk.commits():
         deleg = verify.judge_delegation(ident, facts, ctx) if ident.delegation else verify.Delegation("none")
         status = deleg.status if deleg.status in ("none", "valid") else f"{deleg.status}: {deleg.detail}"
+        # a human is verified only when a valid delegation signed by them says so
+        if deleg.status == "valid" and deleg.token:
+            human = f"{deleg.token.statement.human} (verified)"
+        else:
+            human = f"{ident.delegated_by} (claimed)" if ident.delegated_by else "-"
         rows.append((facts.sha[:12], _clip(facts.subject, 50), ident.agent or ("-" if not ident.is_agent else "?"),
-                     ident.model or "-", ident.delegated_by or "-", status))
+                     ident.model or "-", human, status))
     if len(rows) == 1:
         print(f"tightrope: no commits in {walk.spec}", file=sys.stderr)
         return EXIT_OK
+    print(f"tightrope: delegations judged at {walk.clock}; policy and signers from the {walk.trust.source}",
+          file=sys.stderr)
     from tightrope.report.escape import terminal
 
     widths = [max(len(terminal(r[i])) for r in rows) for i in range(5)]

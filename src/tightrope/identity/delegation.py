@@ -47,6 +47,7 @@ _ARMOR_END = "-----END SSH SIGNATURE-----"
 _DURATION = re.compile(r"^(?P<n>[0-9]+)(?P<unit>[mhdw])$")
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 MAX_TOKEN = 8192
+_FINGERPRINT = re.compile(r"^SHA256:[A-Za-z0-9+/]{43}$")
 
 
 class TokenError(ValueError):
@@ -62,7 +63,8 @@ class Statement:
     paths: tuple[str, ...]
     iat: int
     exp: int
-    nonce: str
+    nonce: str  # the token's id: what a revocation list names
+    agent_key: str = ""  # SHA256 fingerprint of the agent's commit-signing key, when bound
 
     @property
     def email(self) -> str:
@@ -73,6 +75,8 @@ class Statement:
         body = {"v": 1, "typ": TYP, "human": self.human, "agent": self.agent, "repo": self.repo,
                 "branches": list(self.branches), "paths": list(self.paths), "iat": self.iat,
                 "exp": self.exp, "nonce": self.nonce}
+        if self.agent_key:
+            body["agent_key"] = self.agent_key
         return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
     def branch_ok(self, branch: str) -> bool:
@@ -141,7 +145,10 @@ def _statement(data: bytes) -> Statement:
         return v
 
     st = Statement(human=text("human"), agent=text("agent"), repo=text("repo"), branches=globs("branches"),
-                   paths=globs("paths"), iat=when("iat"), exp=when("exp"), nonce=text("nonce"))
+                   paths=globs("paths"), iat=when("iat"), exp=when("exp"), nonce=text("nonce"),
+                   agent_key=text("agent_key") if "agent_key" in raw else "")
+    if st.agent_key and not _FINGERPRINT.match(st.agent_key):
+        raise TokenError("the statement's 'agent_key' is not an SSH key fingerprint (SHA256:…)")
     if not st.email:
         raise TokenError("the statement's human is not `Name <email>`")
     if st.exp <= st.iat:
@@ -256,11 +263,23 @@ def sign(statement: Statement, key: str) -> str:
 
 
 def make(human: str, agent: str, repo: str, branches: tuple[str, ...], paths: tuple[str, ...],
-         expires: str, key: str, now: int | None = None) -> str:
+         expires: str, key: str, now: int | None = None, agent_key: str = "") -> str:
     now = int(time.time()) if now is None else now
     statement = Statement(human=human, agent=agent, repo=repo, branches=branches, paths=paths, iat=now,
-                          exp=parse_duration(expires, now), nonce=secrets.token_hex(12))
+                          exp=parse_duration(expires, now), nonce=secrets.token_hex(12), agent_key=agent_key)
     return sign(statement, key)
+
+
+def key_fingerprint(public_key: str) -> str:
+    """`SHA256:…` of an SSH public key file (or a private key file: ssh-keygen reads either)."""
+    path = Path(os.path.expanduser(public_key))
+    if not path.is_file():
+        raise UsageError(f"agent key {public_key} not found", "pass the agent's public key file, e.g. agent.pub")
+    proc = _ssh_keygen(["-l", "-E", "sha256", "-f", str(path)])
+    fields = proc.stdout.decode(errors="replace").split()
+    if proc.returncode != 0 or len(fields) < 2 or not _FINGERPRINT.match(fields[1]):
+        raise UsageError(f"{public_key} is not an SSH public key", "pass the agent's commit-signing key (.pub)")
+    return fields[1]
 
 
 # --- verifying ----------------------------------------------------------------------------

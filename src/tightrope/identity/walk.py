@@ -36,7 +36,10 @@ class Walk:
     range's base (its merge base): policy, allowed signers; the landing branch."""
 
     def __init__(self, root: Path, spec: str, *, policy: str | Path | None = None, branch: str = "",
-                 repository: str = "", allowed_signers: Path | None = None) -> None:
+                 repository: str = "", allowed_signers: Path | None = None, audit: bool = False,
+                 at: int | None = None) -> None:
+        import time
+
         from tightrope import gitio
 
         self.root = root
@@ -53,6 +56,10 @@ class Walk:
         self.repository = delegation.repository_id(root, repository)
         self._tmp = tempfile.TemporaryDirectory(prefix="tightrope-")
         self.signers, self.signers_name = self._signers(allowed_signers)
+        self.now = int(time.time()) if at is None else at
+        self.landed = gitio.landings(root, self.base, self.head) if audit else None
+        self.clock = ("when it landed (the committer date of the first-parent commit that brought it onto the "
+                      "branch)" if audit else ("the time of the check" if at is None else "the given time (--at)"))
 
     def _signers(self, explicit: Path | None) -> tuple[Path | None, str]:
         if explicit is not None:
@@ -89,10 +96,11 @@ class Walk:
             subject = message.split("\n", 1)[0].strip()
             author = (c.author.name or "", c.author.email or "")
             committer = (c.committer.name or "", c.committer.email or "")
-            facts = verify.CommitFacts(sha=c.hexsha, subject=subject, date=int(c.committed_date),
+            date = int(c.committed_date)
+            at = self.landed.get(c.hexsha, (date, ""))[0] if self.landed is not None else self.now
+            facts = verify.CommitFacts(sha=c.hexsha, subject=subject, date=date,
                                        files=self._files(c.hexsha, [p.hexsha for p in c.parents]),
-                                       is_merge=len(c.parents) > 1,
-                                       signature=self._signature(c) if self.policy.identity.require_commit_signature else "")
+                                       is_merge=len(c.parents) > 1, signature=self._signature(c), at=at)
             yield facts, trailers.read(message, author, committer)
 
     def _files(self, sha: str, parents: list[str]) -> tuple[str, ...]:
@@ -107,12 +115,20 @@ class Walk:
             return "bad:not signed"
         if self.signers is None:
             return f"bad:no allowed signers ({self.signers_name})"
-        ok, principal = verify_commit_signature(self.root, c.hexsha, self.signers)
-        return f"good:{principal}" if ok else "bad:the signature does not verify against the allowed signers"
+        ok, principal, key = verify_commit_signature(self.root, c.hexsha, self.signers)
+        return f"good:{principal} {key}" if ok else "bad:the signature does not verify against the allowed signers"
 
     def context(self) -> verify.Context:
         pol = self.policy.identity
         return verify.Context(level=self.level, branch=self.branch, repository=self.repository,
                               allowed_signers=self.signers, allowed_signers_name=self.signers_name,
                               allowed_agents=pol.allowed_agents,
-                              require_commit_signature=pol.require_commit_signature, tag_merges=pol.tag_merges)
+                              require_commit_signature=pol.require_commit_signature, tag_merges=pol.tag_merges,
+                              clock=self.clock, max_lifetime=pol.max_lifetime, revoked=self._revoked(),
+                              require_agent_key=pol.require_agent_key)
+
+    def _revoked(self) -> frozenset[str]:
+        """Token ids (nonces) from the base's revocation list: one a line, `#` comments."""
+        data = self.trust.read(self.policy.identity.revoked) or b""
+        lines = (l.split("#", 1)[0].strip() for l in data.decode("utf-8", "replace").splitlines())
+        return frozenset(l for l in lines if l)
