@@ -90,6 +90,7 @@ def arepo(tmp_path: Path, keys) -> GitRepo:
     r = GitRepo(tmp_path / "repo")
     git(r, "config", "user.name", "Ada Lovelace")
     git(r, "config", "user.email", "ada@example.com")
+    git(r, "remote", "add", "origin", "https://example.com/Acme/App.git")  # the repository's identity
     install_tag_hook(r)
     commit(r, "base", {".tightrope/allowed_signers": f"ada@example.com {pub(keys['ada'])}\n"
                                                      f"claude-code {pub(keys['agent'])}\n"})
@@ -414,7 +415,7 @@ def test_delegate_cli_prints_one_line(arepo, keys):
     assert len(r.stdout.decode().splitlines()) == 1
     st = delegation.parse_token(token).statement
     assert st.agent == "claude-code" and st.human == HUMAN and st.branches == ("agent/*",)
-    assert st.repo.startswith("root:")
+    assert st.repo == "example.com/acme/app"
 
 
 def test_delegate_uses_git_signingkey(arepo, keys):

@@ -157,7 +157,7 @@ def test_pre_push_reads_the_remote_side_policy(arepo, tmp_path):
     """The plain pre-push hook judges what is pushed with the policy the remote already has."""
     remote = tmp_path / "remote.git"
     git(arepo, "init", "-q", "--bare", str(remote))
-    git(arepo, "remote", "add", "origin", str(remote))
+    git(arepo, "remote", "set-url", "origin", str(remote))
     git(arepo, "push", "-q", "origin", "main")
     old = git(arepo, "rev-parse", "HEAD")
     commit(arepo, "sneak", {".tightrope.toml": 'exclude = ["**"]\n',

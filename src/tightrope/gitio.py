@@ -211,9 +211,13 @@ def patch(data: bytes, root: Path | None = None) -> ChangeSet:
     return ChangeSet(parse_diff(data), "patch", root, "")
 
 
-def commit_files(root: Path, sha: str, parent: str | None) -> tuple[str, ...]:
-    """Paths a commit changes against its (first) parent, renames as delete + add."""
-    out = run_git(root, "diff-tree", "-r", "--name-only", "-z", "--no-renames", parent or EMPTY_TREE, sha)
+def commit_files(root: Path, sha: str, parents: list[str]) -> tuple[str, ...]:
+    """Paths a commit changes, renames as delete + add: against its parent, or, for a merge,
+    its own changes (the resolution: paths that differ from every parent, `--cc`)."""
+    if len(parents) > 1:
+        out = run_git(root, "diff-tree", "-r", "--cc", "--name-only", "-z", "--no-commit-id", sha)
+    else:
+        out = run_git(root, "diff-tree", "-r", "--name-only", "-z", "--no-renames", parents[0] if parents else EMPTY_TREE, sha)
     return tuple(p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p)
 
 

@@ -2,12 +2,11 @@
 `delegate` (sign a delegation), `verify` (CI: judge a range), `log` (who wrote what).
 
 The commands parse arguments and print; the engine that walks a range and resolves its
-branch, repository and allowed signers is `identity/walk.py`. `verify` reads the policy's allowed-signers file from
-the range's BASE commit (the target branch), never from the commits being judged or the
-work tree (which, in CI, is the pull request's head): an agent must not be able to make
-its own forged delegation verify by adding a key in the same change. `--allowed-signers
-FILE` overrides (e.g. a file kept outside the repository). `check-trailers` and `log` read
-the work tree's copy (HEAD's state, the committer's own machine): they inform, CI decides.
+landing branch, repository and trust material is `identity/walk.py`. `verify` and `log`
+judge with the policy and allowed signers of the range's BASE commit (`trust.py`), never
+the commits being judged or the work tree (which, in CI, is the pull request's head).
+`--allowed-signers FILE` and `--policy FILE|-` override. `tag` and `check-trailers` run on
+the committer's machine and read the work tree's policy: they inform, CI decides.
 """
 
 from __future__ import annotations
@@ -50,7 +49,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--agent-key", metavar="PUB", help="the agent's commit-signing public key: the token is bound "
                                                       "to it and the agent's commits must be signed with it")
     p.add_argument("--human", help="`Name <email>` (default: git's user.name/user.email)")
-    p.add_argument("--repository", help="the repository's identity (default: origin's URL, normalised)")
+    p.add_argument("--repository", help="the repository's identity (default: identity.repository, "
+                                        "else origin's URL, normalised)")
     p.add_argument("-C", dest="repo", default=".", metavar="DIR")
     p.set_defaults(func=run_delegate)
 
@@ -66,7 +66,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        help="allowed signers file (default: the policy's path, read from BASE)")
         p.add_argument("--branch", help="the branch the range lands on (default: GITHUB_BASE_REF, "
                                         "CI_MERGE_REQUEST_TARGET_BRANCH_NAME, the pushed branch, or BASE's name)")
-        p.add_argument("--repository", help="the repository's identity (default: origin's URL, normalised)")
+        p.add_argument("--repository", help="the repository's identity (default: identity.repository from the "
+                                            "base's policy, else origin's URL, normalised; required without either)")
         p.add_argument("--audit", action="store_true",
                        help="history already on the branch: judge each delegation at when its commit landed "
                             "(default: the time of the check, for commits being admitted)")
@@ -267,7 +268,10 @@ def run_delegate(args: argparse.Namespace) -> int:
     key = args.key or _config(root, "user.signingkey")
     if not key:
         raise UsageError("no signing key", "pass --key ~/.ssh/id_ed25519 or `git config user.signingkey PATH`")
-    repo_id = delegation.repository_id(root, args.repository or "")
+    from tightrope.trust import load_trust
+
+    repo_id = delegation.repository_id(
+        root, args.repository or load_trust(root, base=None, use_baseline=False).policy.identity.repository)
     agent_key = delegation.key_fingerprint(args.agent_key) if args.agent_key else ""
     token = delegation.make(human, agent, repo_id, branches, paths, args.expires, key, agent_key=agent_key)
     st = delegation.parse_token(token).statement

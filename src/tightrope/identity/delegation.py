@@ -190,21 +190,20 @@ def normalise_remote(url: str) -> str:
 
 
 def repository_id(root: Path, override: str = "") -> str:
-    """What a token's `repo` names: TIGHTROPE_REPOSITORY, else origin's URL normalised, else
-    `root:<sha>` of the repository's first root commit (stable across clones without a remote)."""
+    """What a token's `repo` names: `override` (--repository, the policy's
+    identity.repository), TIGHTROPE_REPOSITORY, else origin's URL normalised. Never anything
+    a change can alter (its commits or files): without any of these, a clear error."""
     from tightrope.gitio import run_git
 
     explicit = override or os.environ.get("TIGHTROPE_REPOSITORY", "")
     if explicit:
-        return normalise_remote(explicit) if ("/" in explicit or ":" in explicit) and not explicit.startswith("root:") else explicit
+        return normalise_remote(explicit) if ("/" in explicit or ":" in explicit) else explicit
     url = run_git(root, "config", "--get", "remote.origin.url", check=False).decode().strip()
     if url:
         return normalise_remote(url)
-    roots = run_git(root, "rev-list", "--max-parents=0", "HEAD", check=False).decode().split()
-    if not roots:
-        raise UsageError("this repository has no commits and no origin remote to name it",
-                         "commit once, add the origin remote, or pass --repository")
-    return "root:" + sorted(roots)[0]
+    raise UsageError("this repository has no origin remote to name it",
+                     "pass --repository HOST/OWNER/NAME, set TIGHTROPE_REPOSITORY, or set identity.repository "
+                     "in the policy on the target branch")
 
 
 # --- signing ------------------------------------------------------------------------------

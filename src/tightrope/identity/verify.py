@@ -141,7 +141,11 @@ def judge_delegation(ident: CommitIdentity, facts: CommitFacts, ctx: Context) ->
                              f"the delegation is for agent {st.agent!r}, this commit was made by "
                              f"{ident.principal or ident.agent!r}",
                              "each agent needs its own delegation (`tightrope delegate --agent ID`)", ""))
-    if ctx.repository and st.repo != ctx.repository:
+    if not ctx.repository:
+        out.findings.append(("delegation-repository-mismatch",
+                             f"the delegation is for repository {st.repo!r} and this repository's identity is unknown",
+                             "pass --repository, or set identity.repository in the policy or an origin remote", ""))
+    elif st.repo != ctx.repository:
         out.findings.append(("delegation-repository-mismatch",
                              f"the delegation is for repository {st.repo!r}, not {ctx.repository!r}",
                              "delegate in this repository (or set TIGHTROPE_REPOSITORY when the remote differs)", ""))
@@ -158,7 +162,12 @@ def judge_delegation(ident: CommitIdentity, facts: CommitFacts, ctx: Context) ->
         out.findings.append(("delegation-key-mismatch",
                              "the delegation names no agent signing key and the policy requires one",
                              "delegate with `tightrope delegate --agent-key AGENT_KEY.pub`", ""))
-    if ctx.branch and not st.branch_ok(ctx.branch):
+    if st.branches and not ctx.branch:
+        out.findings.append(("delegation-out-of-scope",
+                             f"the delegation is limited to branches {', '.join(st.branches)} and the branch "
+                             "this range lands on is unknown",
+                             "pass --branch TARGET (in CI: GITHUB_BASE_REF or CI_MERGE_REQUEST_TARGET_BRANCH_NAME)", ""))
+    elif ctx.branch and not st.branch_ok(ctx.branch):
         out.findings.append(("delegation-out-of-scope",
                              f"branch {ctx.branch!r} is outside the delegation's branches {', '.join(st.branches)}",
                              "commit on a delegated branch, or ask for a delegation that covers it", ""))
@@ -221,7 +230,9 @@ def check(ident: CommitIdentity, facts: CommitFacts, ctx: Context) -> tuple[list
         invented = p.rule == "invented-vendor-identity"
         found.append(finding(facts, p.rule, p.message, p.hint,
                              confidence=Confidence.MEDIUM if invented else Confidence.HIGH))
-    if not ident.is_agent or (facts.is_merge and not ctx.tag_merges):
+    # a clean merge (no changes of its own) is not judged unless the policy tags merges; a
+    # merge with its own changes (a conflict resolution, an "evil merge") is judged like any commit
+    if not ident.is_agent or (facts.is_merge and not ctx.tag_merges and not facts.files):
         deleg = judge_delegation(ident, facts, ctx) if ident.delegation else Delegation("none")
         return found, deleg
     if not ident.recorded_in_message:

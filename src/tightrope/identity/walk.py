@@ -52,8 +52,16 @@ class Walk:
                                                explicit=policy, use_baseline=False)
         self.policy = self.trust.policy
         self.branch = landing_branch(root, base_name, branch)
+        if not self.branch and self.policy.identity.branches:
+            raise UsageError(f"cannot tell which branch {spec} lands on, and the policy has branch rules",
+                             "pass --branch TARGET (in CI: GITHUB_BASE_REF or CI_MERGE_REQUEST_TARGET_BRANCH_NAME)")
         self.level = self.policy.identity.require_for(self.branch)
-        self.repository = delegation.repository_id(root, repository)
+        try:
+            self.repository = delegation.repository_id(root, repository or self.policy.identity.repository)
+        except UsageError:
+            if self.level == "signed":
+                raise
+            self.repository = ""  # only a delegation needs it: judged as unknown there
         self._tmp = tempfile.TemporaryDirectory(prefix="tightrope-")
         self.signers, self.signers_name = self._signers(allowed_signers)
         self.now = int(time.time()) if at is None else at
@@ -106,7 +114,7 @@ class Walk:
     def _files(self, sha: str, parents: list[str]) -> tuple[str, ...]:
         from tightrope.gitio import commit_files
 
-        return commit_files(self.root, sha, parents[0] if parents else None)
+        return commit_files(self.root, sha, parents)
 
     def _signature(self, c) -> str:
         from tightrope.gitio import verify_commit_signature
