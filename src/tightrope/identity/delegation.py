@@ -83,8 +83,10 @@ class Statement:
         return not self.branches or any(fnmatchcase(branch, g) for g in self.branches)
 
     def path_ok(self, path: str) -> bool:
-        return not self.paths or any(fnmatchcase(path, g) or fnmatchcase(path, g.rstrip("/") + "/*")
-                                     for g in self.paths)
+        """git's glob pathspec semantics: `*` stays inside a directory, `**` crosses them."""
+        from tightrope.wildmatch import match
+
+        return not self.paths or any(match(g, path) for g in self.paths)
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ class Delegation:
 
 _TITLES = {
     "malformed-trailer": "malformed identity trailer",
+    "input-too-large": "commit message or trailer too large to read",
     "invented-vendor-identity": "invented vendor identity",
     "missing-assisted-by": "agent commit does not name its agent",
     "agent-not-allowed": "agent not allowed by policy",
