@@ -185,3 +185,20 @@ def test_audit_judges_at_when_the_commit_landed(signed_repo, keys):
     git(signed_repo, "merge", "-q", "--no-ff", "-m", "merge agent/work", "agent/work")
     code, data, _ = run_verify(signed_repo, f"{base}..main", "--audit")
     assert code == 0, data
+
+
+def test_an_untagged_commit_signed_with_the_agent_s_key_is_an_agent_commit(arepo, keys):
+    """An agent that skips its hooks and writes no trailer still signs with its own key."""
+    git(arepo, "checkout", "-q", "-b", "work")
+    signed_commit(arepo, "looks human", keys["agent"])
+    code, data, _ = run_verify(arepo, "main..HEAD")
+    assert code == 1 and rules(data) == {"identity.missing-assisted-by"}
+    assert "signed with the key of claude-code" in data["findings"][0]["message"]
+    signed_commit(arepo, "a human's signed commit", keys["ada"])
+    assert run_verify(arepo, "HEAD~1..HEAD")[0] == 0
+
+
+def test_untagged_agent_signed_commit_fails_the_signed_level(signed_repo, keys):
+    signed_commit(signed_repo, "looks human", keys["agent"])
+    code, data, _ = verify_on_work(signed_repo)
+    assert code == 1 and {"identity.missing-assisted-by", "identity.missing-delegation"} <= rules(data)

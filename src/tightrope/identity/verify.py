@@ -21,6 +21,7 @@ CLOCK_SKEW seconds for clocks that disagree.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -227,6 +228,7 @@ def check(ident: CommitIdentity, facts: CommitFacts, ctx: Context) -> tuple[list
     found: list[Finding] = []
     if level == 0:
         return found, Delegation("none")
+    ident = _signed_by_an_agent(ident, facts, ctx)
     for p in ident.problems:
         invented = p.rule == "invented-vendor-identity"
         found.append(finding(facts, p.rule, p.message, p.hint,
@@ -280,6 +282,18 @@ def check(ident: CommitIdentity, facts: CommitFacts, ctx: Context) -> tuple[list
                                      "sign the agent's commits with the agent's own key, listed under its "
                                      "principal in the allowed signers file"))
     return found, deleg
+
+
+def _signed_by_an_agent(ident: CommitIdentity, facts: CommitFacts, ctx: Context) -> CommitIdentity:
+    """A commit signed with an agent's key (an agent principal in the base's allowed signers)
+    is an agent commit, whatever its message says: an untagged agent commit is caught."""
+    signer = facts.signature[len("good:"):].split(" ")[0].lower() if facts.signature.startswith("good:") else ""
+    if not signer or signer not in _agent_principals(ctx) or signer in agent_names(ident):
+        return ident
+    from tightrope.identity.agents import Evidence
+
+    seen = Evidence(signer, "signature", f"signed with the key of {signer} in the allowed signers")
+    return dataclasses.replace(ident, evidence=[*ident.evidence, seen])
 
 
 def _agent_principals(ctx: Context) -> set[str]:
