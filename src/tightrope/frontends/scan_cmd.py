@@ -35,6 +35,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="output format; repeat with --output for several reports (default: text)")
     p.add_argument("--output", action="append", metavar="FILE", help="write the matching --format here")
     p.add_argument("--no-baseline", action="store_true", help="report baselined findings too")
+    p.add_argument("--branch", help="with --range: the branch the range lands on (default: GITHUB_BASE_REF, "
+                                    "CI_MERGE_REQUEST_TARGET_BRANCH_NAME, the pushed branch, or BASE's name)")
     p.set_defaults(func=run)
 
 
