@@ -67,3 +67,15 @@ def run_cli(*args: str, cwd: Path | None = None, input: bytes | None = None, env
     full_env.pop("PRE_COMMIT", None)
     return subprocess.run([sys.executable, "-m", "tightrope", *args], cwd=cwd, input=input,
                           capture_output=True, env=full_env)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (`CI=true`, where .ci/run installs every tool) a skipped test is a failure:
+    a missing semgrep, pre-commit or validator must turn CI red, not quietly pass."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("CI", "").lower() == "true" and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.longrepr = f"skipped in CI, which must have every tool installed: {reason}"

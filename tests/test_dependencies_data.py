@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tightrope.scan import dependencies as deps
+from tightrope.scan.dependencies import lookalikes as deps
 
 ROOT = Path(__file__).resolve().parents[1]
 

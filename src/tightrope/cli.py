@@ -31,10 +31,25 @@ class _Parser(argparse.ArgumentParser):
         raise TightropeError(message, f"see `{self.prog} --help`")
 
 
+class _Version(argparse.Action):
+    """`--version`: the version and the rule pack's content hash, computed only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="print the version and the rule pack's content hash, then exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from tightrope.scan.patterns import pack_digest
+
+        digest, files = pack_digest()
+        print(f"tightrope {__version__} (rule pack: {files} files, sha256:{digest})")
+        parser.exit()
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser for `command` alone when it is known, else for every command (--help)."""
     parser = _Parser(prog="tightrope", description="Scan what AI agents add; tag who wrote it; cap what they open.")
-    parser.add_argument("--version", action="version", version=f"tightrope {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for name in modules:

@@ -24,6 +24,8 @@ def _skip_notes(changes: list[FileChange]) -> list[str]:
     for c in changes:
         if c.skipped:
             notes.append(f"{c.path}: skipped ({c.skipped})")
+        elif c.status == "deleted":
+            notes.append(f"{c.path}: skipped (deleted file: nothing added)")
         if c.undecodable_lines:
             notes.append(f"{c.path}: {c.undecodable_lines} added line(s) are not UTF-8; scanned with replacement characters")
     return notes

@@ -9,6 +9,7 @@ diff, no pager): one `git diff` and, when patterns need whole files, one
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,11 @@ def run_git(root: Path | str | None, *args: str, input: bytes | None = None, che
 
 
 def repo_root(cwd: Path | str = ".") -> Path:
+    where = Path(cwd) if str(cwd) else None
+    if where is None or not where.is_dir() or not os.access(where, os.R_OK | os.X_OK):
+        problem = ("is empty" if where is None else "does not exist" if not where.exists()
+                   else "is not a directory" if not where.is_dir() else "cannot be read")
+        raise GitError(f"the repository path {str(cwd)!r} {problem}", "give -C a directory inside a git repository")
     proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True)
     if proc.returncode != 0:
         raise GitError(
@@ -182,6 +188,9 @@ def last_commit(root: Path) -> ChangeSet:
     parent = parents[0].decode() if parents else EMPTY_TREE
     changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, parent, head, "--"))
     cs = ChangeSet(changes, "commit", root, head)
+    if not parents and run_git(root, "rev-parse", "--is-shallow-repository").strip() == b"true":
+        cs.notes.append(f"{head[:12]} has no parent in this shallow clone, so its whole tree was scanned as added; "
+                        "`git fetch --deepen=1` brings the parent and limits the scan to what the commit adds")
     if len(parents) > 1:
         cs.notes.append(f"{head[:12]} is a merge commit: scanned what it brings in over its first parent")
     return cs
@@ -207,8 +216,19 @@ def tracked_files(root: Path) -> ChangeSet:
     return ChangeSet(changes, "all", root, INDEX)
 
 
+_DIFF_HEADER = re.compile(rb"^(?:diff --git |--- |\+\+\+ |@@ )", re.MULTILINE)
+
+
 def patch(data: bytes, root: Path | None = None) -> ChangeSet:
-    return ChangeSet(parse_diff(data), "patch", root, "")
+    """A unified diff. Empty input is an empty diff (a `git diff` with no changes); input
+    that holds no diff at all is an error, so a broken pipe in CI never passes as clean."""
+    if not data.strip():
+        return ChangeSet([], "patch", root, "", ["empty diff: nothing to scan"])
+    changes = parse_diff(data)
+    if not changes and not _DIFF_HEADER.search(data):
+        raise UsageError("the --patch input holds no unified diff",
+                         "pipe `git diff` (or `diff -u`) output into `tightrope scan --patch -`")
+    return ChangeSet(changes, "patch", root, "")
 
 
 def commit_files(root: Path, sha: str, parents: list[str]) -> tuple[str, ...]:

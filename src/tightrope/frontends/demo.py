@@ -123,17 +123,23 @@ def run(args: argparse.Namespace) -> int:
     where = Path(tempfile.mkdtemp(prefix="tightrope-demo-"))
     try:
         repo = build_demo_repo(where)
+        # Commands are shown with -C only when the repository outlives the demo (--keep).
+        where = f" -C {repo}" if args.keep else ""
         if args.format == "text":
             print(f"tightrope demo: an agent's commit in {repo if args.keep else 'a throwaway repository'}\n"
-                  f"  scanning: tightrope scan -C {repo} --range HEAD~1..HEAD\n", flush=True)
+                  f"  scanning: tightrope scan{where} --range HEAD~1..HEAD\n", flush=True)
         code = cli_main(["scan", "-C", str(repo), "--range", "HEAD~1..HEAD", "--format", args.format])
         if args.format == "text":
-            print(f"\n  who wrote it: tightrope log -C {repo} HEAD~1..HEAD\n", flush=True)
+            print(f"\n  who wrote it: tightrope log{where} HEAD~1..HEAD\n", flush=True)
             cli_main(["log", "-C", str(repo), "HEAD~1..HEAD"])
             verdict = "would have blocked this commit (exit 1)" if code == 1 else f"exited {code}"
             print(f"\ntightrope demo: tightrope {verdict}.", file=sys.stderr)
             if args.keep:
-                print(f"tightrope demo: the repository is kept at {repo}", file=sys.stderr)
+                print(f"tightrope demo: the repository is kept at {repo} (remove it with `rm -rf {repo.parent}`)",
+                      file=sys.stderr)
+            else:
+                print("tightrope demo: the repository was removed; run `tightrope demo --keep` to keep it and "
+                      "try the commands above in it", file=sys.stderr)
         return 0 if code in (0, 1) else code
     finally:
         if not args.keep:

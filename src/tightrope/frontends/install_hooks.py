@@ -18,13 +18,15 @@ HOOKS = {
     "prepare-commit-msg": "tag",
     "commit-msg": "check-trailers",
 }
-DEFAULT_HOOKS = ("pre-commit", "pre-push")
+# All four by default: tagging agent commits is half of what tightrope is for, and the
+# message hooks do nothing on a human's commit.
+DEFAULT_HOOKS = tuple(HOOKS)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("install-hooks", help="install plain git hooks (no pre-commit framework needed)")
     p.add_argument("hooks", nargs="*", metavar="HOOK",
-                   help=f"which hooks (default: {' '.join(DEFAULT_HOOKS)}; also {', '.join(h for h in HOOKS if h not in DEFAULT_HOOKS)})")
+                   help=f"which hooks (default: all of {' '.join(DEFAULT_HOOKS)})")
     p.add_argument("-C", dest="repo", default=".")
     p.add_argument("--force", action="store_true", help="replace hooks that tightrope did not install")
     p.set_defaults(func=run)

@@ -93,6 +93,21 @@ def rule_files(root: Path = RULES_DIR) -> list[Path]:
                   and not p.name.endswith((".test.yaml", ".test.yml")))
 
 
+def _digest(root: Path, blobs: list[tuple[Path, bytes]]) -> str:
+    """sha256 over the rule files' paths (relative to `root`) and contents."""
+    h = hashlib.sha256()
+    for p, data in blobs:
+        h.update(p.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+def pack_digest(root: Path = RULES_DIR) -> tuple[str, int]:
+    """(content hash, number of rule files) of the rule pack as installed, for `--version`:
+    two installations scan alike when these match."""
+    blobs = [(p, p.read_bytes()) for p in rule_files(root)]
+    return _digest(root, blobs), len(blobs)
+
+
 def _yaml_loader():
     try:
         import yaml
@@ -120,14 +135,8 @@ _PACKS: dict[str, tuple[list[dict], list[str]]] = {}
 
 def _load_raw(root: Path) -> tuple[list[dict], list[str]]:
     """All rules of the pack as plain dicts (parsed once per pack content, cached as JSON)."""
-    files = rule_files(root)
-    h = hashlib.sha256(PACK_FORMAT.encode())
-    blobs = []
-    for p in files:
-        data = p.read_bytes()
-        blobs.append((p, data))
-        h.update(p.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(data).digest())
-    key = h.hexdigest()[:24]
+    blobs = [(p, p.read_bytes()) for p in rule_files(root)]
+    key = hashlib.sha256(f"{PACK_FORMAT}\0{_digest(root, blobs)}".encode()).hexdigest()[:24]
     if key in _PACKS:
         return _PACKS[key]
     cache = _cache_dir() / f"rules-{key}.json"

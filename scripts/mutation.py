@@ -1,0 +1,123 @@
+"""Mutation check of the modules where a silent bug costs most (cosmic-ray).
+
+    .venv/bin/pip install cosmic-ray
+    .venv/bin/python scripts/mutation.py                  # every target
+    .venv/bin/python scripts/mutation.py redact suppress  # some of them
+
+Each target module is mutated one small change at a time (cosmic-ray's operators: a
+comparison flipped, a constant changed, a branch removed...) in a throwaway copy of the
+committed tree, and the tests that cover it are run against each mutant. A mutant the
+tests do not notice "survives". The end-to-end tests run `python -m tightrope` in a
+subprocess; PYTHONPATH points those at the mutated copy too, so they count.
+
+Not part of .ci/run: a full run takes tens of minutes on two cores. The table it prints
+goes into the README's measured section; each survivor either gets a test or a line in
+bench/results/mutation.md saying why it is equivalent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# name -> (module, the tests that are meant to hold it)
+TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "redact": ("src/tightrope/redact.py",
+               ("tests/test_report.py", "tests/test_secrets.py", "tests/e2e/test_cli_scan.py")),
+    "suppress": ("src/tightrope/suppress.py",
+                 ("tests/test_core.py", "tests/e2e/test_cli_scan.py", "tests/e2e/test_readme_promises.py")),
+    "policy": ("src/tightrope/policy.py", ("tests/test_policy.py", "tests/e2e/test_readme_promises.py")),
+    "core": ("src/tightrope/core.py",
+             ("tests/test_core.py", "tests/e2e/test_cli_scan.py", "tests/e2e/test_readme_promises.py")),
+    "checksums": ("src/tightrope/scan/detectors/base.py", ("tests/test_detectors.py",)),
+    "verify": ("src/tightrope/identity/verify.py", ("tests/test_identity.py",)),
+}
+
+
+def committed_copy(dest: Path) -> None:
+    """The committed tree (not the work tree): what the result describes is reproducible."""
+    data = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=ROOT, check=True,
+                          capture_output=True).stdout
+    with tarfile.open(fileobj=BytesIO(data)) as tar:
+        tar.extractall(dest, filter="data")
+
+
+def run_target(name: str, work: Path, timeout: float) -> dict:
+    module, tests = TARGETS[name]
+    missing = [t for t in tests if not (work / t).exists()]
+    if missing:
+        raise SystemExit(f"mutation: {name}: test files not found: {', '.join(missing)}")
+    config = work / f"cr-{name}.toml"
+    session = work / f"cr-{name}.sqlite"
+    command = f"{sys.executable} -m pytest -x -q -p no:cacheprovider {' '.join(tests)}"
+    config.write_text(
+        "[cosmic-ray]\n"
+        f'module-path = "{module}"\n'
+        f"timeout = {timeout}\n"
+        "excluded-modules = []\n"
+        f'test-command = "{command}"\n'
+        "[cosmic-ray.distributor]\n"
+        'name = "local"\n', encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(work / "src"), "SEMGREP_ENABLE_VERSION_CHECK": "0"}
+    cosmic = [sys.executable, "-m", "cosmic_ray.cli"]
+    subprocess.run([*cosmic, "init", str(config), str(session)], cwd=work, env=env, check=True)
+    base = subprocess.run([*cosmic, "baseline", str(config)], cwd=work, env=env, capture_output=True, text=True)
+    if base.returncode != 0:
+        raise SystemExit(f"mutation: {name}: the tests fail without any mutation:\n{base.stdout}{base.stderr}")
+    subprocess.run([*cosmic, "exec", str(config), str(session)], cwd=work, env=env, check=True)
+    dump = subprocess.run([*cosmic, "dump", str(session)], cwd=work, env=env, check=True,
+                          capture_output=True, text=True).stdout
+    total, survivors = 0, []
+    for line in dump.splitlines():
+        job, result = json.loads(line)
+        if not result:
+            continue
+        total += 1
+        if result.get("test_outcome") == "survived":
+            m = job["mutations"][0]
+            survivors.append({"line": m["start_pos"][0], "operator": m["operator_name"].split("/")[-1],
+                              "diff": result.get("diff", "")})
+    return {"module": module, "mutants": total, "survived": survivors}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("targets", nargs="*", metavar="TARGET", help=f"any of {', '.join(TARGETS)} (default: all)")
+    ap.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant's test run")
+    ap.add_argument("--json", type=Path, help="also write the full result (with diffs) here")
+    args = ap.parse_args(argv)
+    unknown = [t for t in args.targets if t not in TARGETS]
+    if unknown:
+        ap.error(f"unknown target(s) {', '.join(unknown)}; choose from {', '.join(TARGETS)}")
+    if shutil.which("cosmic-ray", path=str(Path(sys.executable).parent)) is None:
+        print("mutation: cosmic-ray is not installed; run `.venv/bin/pip install cosmic-ray`", file=sys.stderr)
+        return 2
+    results = []
+    with tempfile.TemporaryDirectory(prefix="tightrope-mutation-") as tmp:
+        work = Path(tmp)
+        committed_copy(work)
+        for name in args.targets or list(TARGETS):
+            results.append(run_target(name, work, args.timeout))
+    print("| module | mutants | survived |\n|---|---|---|")
+    for r in results:
+        print(f"| `{r['module']}` | {r['mutants']} | {len(r['survived'])} |")
+    for r in results:
+        for s in r["survived"]:
+            print(f"survived: {r['module']}:{s['line']} {s['operator']}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

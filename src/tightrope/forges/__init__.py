@@ -1,0 +1,1 @@
+"""Forges (GitHub, GitLab): network I/O only. Nothing here judges a change."""
