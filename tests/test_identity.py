@@ -387,7 +387,8 @@ def test_token_round_trip_and_format(keys):
     t = delegation.parse_token(token)
     assert t.statement.human == HUMAN and t.statement.exp - t.statement.iat == 7 * 86400
     assert t.statement.branch_ok("agent/x") and not t.statement.branch_ok("main")
-    assert t.statement.path_ok("src/a/b.py") and not t.statement.path_ok(".github/workflows/ci.yml")
+    assert t.statement.path_ok("src/a.py") and not t.statement.path_ok(".github/workflows/ci.yml")
+    assert not t.statement.path_ok("src/a/b.py")  # git's glob pathspec: `*` does not cross `/`
 
 
 @pytest.mark.parametrize("garbage", ["", "tr1", "tr1.a.b", "tr2.e30.U1NIU0lH", "tr1.!!!.U1NIU0lH",
