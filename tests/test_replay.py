@@ -185,6 +185,8 @@ def test_audit_judges_at_when_the_commit_landed(signed_repo, keys):
     git(signed_repo, "merge", "-q", "--no-ff", "-m", "merge agent/work", "agent/work")
     code, data, _ = run_verify(signed_repo, f"{base}..main", "--audit")
     assert code == 0, data
+    log = tr("log", f"{base}..main", "--audit", cwd=signed_repo.path)
+    assert "valid when it landed" in log.stdout.decode() and "when it landed" in log.stderr.decode()
 
 
 def test_an_untagged_commit_signed_with_the_agent_s_key_is_an_agent_commit(arepo, keys):

@@ -353,6 +353,8 @@ def run_log(args: argparse.Namespace) -> int:
     for facts, ident in walk.commits():
         deleg = verify.judge_delegation(ident, facts, ctx) if ident.delegation else verify.Delegation("none")
         status = deleg.status if deleg.status in ("none", "valid") else f"{deleg.status}: {deleg.detail}"
+        if deleg.status == "valid" and args.audit:
+            status = "valid when it landed"
         # a human is verified only when a valid delegation signed by them says so
         if deleg.status == "valid" and deleg.token:
             human = f"{deleg.token.statement.human} (verified)"
