@@ -46,7 +46,7 @@ BLOCKS: list[tuple[str, str, list[str]]] = [
     ("hex40-token", "config/settings.py", ['API_TOKEN = "%s"' % t.hex_secret(40, "tok")]),
     # Mailgun, Discord, Cohere/Mistral clients, Azure storage keys, ODBC
     ("mailgun-new", "mail.py", ['MAILGUN_API_KEY = "%s"' % t.mailgun_key()]),
-    ("discord-structure", "bot/run.py", ['bot.run("%s")' % t.discord_structured_token()]),
+    ("discord-structure", "bot/run.py", ['bot.run("%s")' % t.discord_bot_token(1)]),
     ("cohere-client", "rag.py", ['co = cohere.ClientV2(api_key="%s")' % t.cohere_key(3)]),
     ("cohere-client-positional", "rag.py", ['co = cohere.Client("%s")' % t.cohere_key(4)]),
     ("mistral-client", "chat.py", ['client = Mistral(api_key="%s")' % t.mistral_key(3)]),

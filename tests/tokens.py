@@ -247,7 +247,11 @@ def telegram_bot_token(seed: object = 0) -> str:
 
 
 def discord_bot_token(seed: object = 0) -> str:
-    return "M" + rand(23, ALNUM, ("dc1", seed)) + "." + rand(6, ALNUM, ("dc2", seed)) + "." + rand(27, ALNUM, ("dc3", seed))
+    """A bot token as Discord builds it: base64(user snowflake) . base64(timestamp) . HMAC."""
+    r = _rng(("dcs", seed))
+    snowflake = str(r.randrange(10 ** 17, 10 ** 19))
+    head = base64.b64encode(snowflake.encode()).decode().rstrip("=")
+    return head + "." + rand(6, B64URL, ("dcs2", seed)) + "." + rand(38, B64URL, ("dcs3", seed))
 
 
 def mailchimp_key(seed: object = 0) -> str:
@@ -292,14 +296,6 @@ def hex_secret(n: int = 64, seed: object = 0) -> str:
 def mailgun_key(seed: object = 0) -> str:
     """Mailgun's private API key format since 2022: 32 hex, then two groups of 8 hex."""
     return rand(32, HEX, ("mg1", seed)) + "-" + rand(8, HEX, ("mg2", seed)) + "-" + rand(8, HEX, ("mg3", seed))
-
-
-def discord_structured_token(seed: object = 0) -> str:
-    """A bot token as Discord builds it: base64(user snowflake) . base64(timestamp) . HMAC."""
-    r = _rng(("dcs", seed))
-    snowflake = str(r.randrange(10 ** 17, 10 ** 19))
-    head = base64.b64encode(snowflake.encode()).decode().rstrip("=")
-    return head + "." + rand(6, B64URL, ("dcs2", seed)) + "." + rand(38, B64URL, ("dcs3", seed))
 
 
 def basic_auth_b64(user: str = "deploy", seed: object = 0) -> str:

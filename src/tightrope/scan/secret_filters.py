@@ -14,7 +14,9 @@ A token whose checksum verified is never dropped by a filter here.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import math
 import os
 import re
@@ -98,7 +100,7 @@ class EncryptedBlock:
 PLACEHOLDER_WORDS = (
     "your", "example", "placeholder", "changeme", "change_me", "change-me", "replace", "dummy",
     "sample", "redacted", "insert", "xxxx", "****", "....", "<", ">", "${", "{{", "%(", "%s",
-    "todo", "fixme", "_here", "-here", "notreal", "not_real", "not-real", "fake", "secret_key_base",
+    "...", "…", "todo", "fixme", "_here", "-here", "notreal", "not_real", "not-real", "fake", "secret_key_base",
     # a value that names what it is, is a label, not a credential ("my-client-secret")
     "password", "passwd", "secret", "apikey", "api_key", "api-key", "token", "private",
 )
@@ -120,7 +122,6 @@ _ENV_REFERENCE = re.compile(
     r"|config\[|settings\.|\bvault\(|lookup\(",
 )
 _TEMPLATED = re.compile(r"^(?:\$\{[^}]*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_]+%|\{\{.*\}\}|<[^>]*>|\{[^}]*\}|\[[^\]]*\])$")
-_HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|[0-9A-F]{40}|[0-9A-F]{64})$")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 _DIGEST_CONTEXT = re.compile(r"sha\d*|digest|checksum|commit|revision|\brev\b|hash|integrity|etag|md5", re.IGNORECASE)
 
@@ -153,10 +154,38 @@ def is_placeholder(value: str) -> bool:
 
 
 def is_digest(value: str, line: str = "") -> bool:
-    """git SHAs, sha1/sha256/sha512 hex digests, and short hex under a digest-ish name."""
-    if _HEX_DIGEST.match(value):
-        return True
+    """Hex where the line says it is a digest (hash, sha…, checksum, integrity, commit…).
+
+    Length alone says nothing: `secrets.token_hex(32)` (Flask's SECRET_KEY recipe) is as
+    long as a SHA-256."""
     return bool(re.fullmatch(r"[0-9a-fA-F]{7,128}", value)) and bool(_DIGEST_CONTEXT.search(line))
+
+
+_TESTS = (r"(?:^|/)(?:tests?|__tests__|spec|specs|testdata|test_data|fixtures?|mocks?)/"
+          r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.[^/]+|[^/]*\.(?:test|spec)\.[^/]+|conftest\.py)$")
+_TEST_PATH = re.compile(_TESTS, re.IGNORECASE)
+_TEST_OR_DOC_PATH = re.compile(_TESTS + r"|(?:^|/)(?:docs?|examples?|samples?)/|\.(?:md|markdown|rst|adoc|txt|ipynb)$",
+                               re.IGNORECASE)
+
+
+def is_test_or_doc_path(path: str) -> bool:
+    """Tests, fixtures, docs and examples: values there are mostly illustrative."""
+    return bool(_TEST_OR_DOC_PATH.search(path.replace("\\", "/")))
+
+
+def is_test_path(path: str) -> bool:
+    """Tests and their fixtures (not docs: a URL with a password in a README is a leak)."""
+    return bool(_TEST_PATH.search(path.replace("\\", "/")))
+
+
+def is_unsigned_jwt(token: str) -> bool:
+    """A JWT whose header says `"alg": "none"`: no signature, nothing to forge or steal."""
+    head = token.split(".", 1)[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(header, dict) and str(header.get("alg", "")).lower() == "none"
 
 
 _FILE_PATH = re.compile(r"(?:\.{0,2}/)?(?:[\w.-]+/)+[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,5}")
@@ -165,6 +194,15 @@ _FILE_PATH = re.compile(r"(?:\.{0,2}/)?(?:[\w.-]+/)+[\w.-]+\.[A-Za-z][A-Za-z0-9]
 def is_file_path(value: str) -> bool:
     """`bench/secrets.py`, `./certs/key.pem`: a keyword followed by a path names a file, not a secret."""
     return bool(_FILE_PATH.fullmatch(value.strip()))
+
+
+_PUBLIC_IDS = re.compile(r"(?:SK|AC|AP|PN|MG|CA|SM|MM|IS|VA)[0-9a-f]{32}")  # Twilio resource SIDs
+
+
+def is_public_identifier(value: str) -> bool:
+    """Identifiers that look random but are not secret: Twilio's SIDs (`SK…` names an API
+    key; the key's secret is a separate value)."""
+    return bool(_PUBLIC_IDS.fullmatch(value))
 
 
 def is_uuid(value: str) -> bool:

@@ -1,6 +1,7 @@
 """AI vendors' API keys: OpenAI, Anthropic, Hugging Face, Google, Groq, Replicate, xAI,
-OpenRouter, LangSmith, Perplexity, Pinecone; Mistral and Cohere only in named variables
-(their keys have no prefix)."""
+OpenRouter, LangSmith, Perplexity, Pinecone; Mistral, Cohere and Weights & Biases keys have
+no prefix, so only in named variables or as the API-key argument of their own clients
+(`cohere.ClientV2(api_key=…)`, `Mistral(api_key=…)`, `wandb.login(key=…)`, per their docs)."""
 
 from __future__ import annotations
 
@@ -118,5 +119,26 @@ DETECTORS = [
         pattern=re.compile(r"(?i:co(?:here)?[_-]?api[_-]?key)" + ASSIGN + r"(?P<secret>[A-Za-z0-9]{40})" + RIGHT),
         keywords=("cohere", "co_api_key"), severity=H, confidence=Confidence.MEDIUM,
         help=help_text("https://dashboard.cohere.com/api-keys"),
+    ),
+    Detector(
+        rule_id="secret.mistral-api-key", title="Mistral API key",
+        pattern=re.compile(r"\bMistral(?:Client|AsyncClient)?\(\s*\{?\s*(?:api_key|apiKey)\s*[=:]\s*[\"'`]"
+                           r"(?P<secret>[A-Za-z0-9]{32})[\"'`]"),
+        keywords=("mistral",), severity=H,
+        help=help_text("https://console.mistral.ai/api-keys"),
+    ),
+    Detector(
+        rule_id="secret.cohere-api-key", title="Cohere API key",
+        pattern=re.compile(r"\b(?:cohere\.(?:Async)?Client(?:V2)?\(\s*(?:api_key\s*=\s*)?|CohereClient(?:V2)?\(\s*\{\s*token\s*:\s*)"
+                           r"[\"'`](?P<secret>[A-Za-z0-9]{40})[\"'`]"),
+        keywords=("cohere",), severity=H,
+        help=help_text("https://dashboard.cohere.com/api-keys"),
+    ),
+    Detector(
+        rule_id="secret.wandb-api-key", title="Weights & Biases API key",
+        pattern=re.compile(r"(?:(?i:wandb[_-]?api[_-]?key)" + ASSIGN + r"|\bwandb\.login\(\s*(?:key\s*=\s*)?[\"'])"
+                           r"(?P<secret>[0-9a-f]{40})" + RIGHT),
+        keywords=("wandb",), severity=H,
+        help=help_text("https://wandb.ai/authorize (User settings > API keys: revoke)"),
     ),
 ]

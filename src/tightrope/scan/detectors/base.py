@@ -1,7 +1,8 @@
 """The shape of a detector, the checksum verdict, and the checksum helpers.
 
 A detector is declarative: a regex, the literal keywords that must appear in a line for
-the regex to be worth running, a severity, a fix hint, and optionally a `validate`
+the regex to be worth running (none: the token's own structure is the trigger, and the
+regex runs over a file's whole added text in one pass), a severity, a fix hint, and optionally a `validate`
 (checksum) and a `refine` (context) hook. `tightrope.scan.secrets` does the rest.
 
 Never put a literal key-shaped string in this package: the repository is scanned by
@@ -61,6 +62,7 @@ class Detector:
     placeholder_filter: bool = True  # drop `xxxx`, `your_key`, `<token>`… (UNKNOWN only)
     refine: Optional[Callable[[re.Match, str, Optional[str]], Optional[Refined]]] = None
     show_preview: bool = True  # False: the message names the kind, not a preview
+    illustrative_in_tests: bool = False  # True: in a test path, a match is LOW confidence (never blocks)
 
     def __post_init__(self) -> None:
         if not self.rule_id.startswith("secret."):

@@ -1,5 +1,12 @@
 """SaaS and infrastructure services: Slack, Stripe, Twilio, SendGrid, Shopify,
-DigitalOcean, Databricks, HashiCorp Vault and Terraform Cloud, Doppler, Atlassian.
+DigitalOcean, Databricks, HashiCorp Vault and Terraform Cloud, Doppler, Atlassian, Heroku,
+Mailgun, Mailchimp, Discord.
+
+Twilio's `SK…` API-key SID is an identifier (it is sent with its secret, which carries no
+prefix): only the secret and the auth token, in Twilio-named variables, are reported.
+
+A Discord bot token needs no keyword: its first part is the base64 of the bot's numeric
+user id (a snowflake), which is checked by decoding it.
 
 Atlassian API tokens (`ATATT3…`, 192 chars) end with `=` and the CRC32 of everything up
 to and including that `=`, as 8 upper-case hex digits.
@@ -7,12 +14,13 @@ to and including that `=`, as 8 upper-case hex digits.
 
 from __future__ import annotations
 
+import base64
 import re
 
 from tightrope.findings import Confidence, Severity
 
 from .ai_vendors import ASSIGN
-from .base import LEFT, RIGHT, Detector, Verdict, crc32, help_text
+from .base import LEFT, RIGHT, Detector, Refined, Verdict, crc32, help_text
 
 C, H = Severity.CRITICAL, Severity.HIGH
 
@@ -24,6 +32,16 @@ def atlassian_verdict(token: str) -> Verdict:
     if not re.fullmatch(r"[0-9A-F]{8}", check):
         return Verdict.INVALID
     return Verdict.VALID if f"{crc32(token[:-8]):08X}" == check else Verdict.INVALID
+
+
+def discord_structure(match: re.Match, line: str, next_line: str | None) -> Refined | None:
+    """A bot token's first part decodes to the bot's user id: 17-20 digits."""
+    head = match.group(0).split(".", 1)[0]
+    try:
+        user_id = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4))
+    except ValueError:
+        return None
+    return Refined(Confidence.HIGH) if user_id.isdigit() and 17 <= len(user_id) <= 20 else None
 
 
 DETECTORS = [
@@ -47,9 +65,9 @@ DETECTORS = [
         help=help_text("https://dashboard.stripe.com/apikeys"),
     ),
     Detector(
-        rule_id="secret.twilio-api-key", title="Twilio API key SID",
-        pattern=re.compile(LEFT + r"SK[0-9a-f]{32}" + RIGHT),
-        keywords=("twilio",), severity=H, body_start=2, confidence=Confidence.MEDIUM,
+        rule_id="secret.twilio-api-key", title="Twilio API key secret",
+        pattern=re.compile(r"(?i:twilio\w*(?:api\w*)?secret)" + ASSIGN + r"(?P<secret>[A-Za-z0-9]{32})" + RIGHT),
+        keywords=("twilio",), severity=H, confidence=Confidence.MEDIUM,
         help=help_text("https://console.twilio.com (API keys & tokens)"),
     ),
     Detector(
@@ -106,5 +124,36 @@ DETECTORS = [
         pattern=re.compile(LEFT + r"ATATT3[A-Za-z0-9_=-]{186}" + RIGHT),
         keywords=("atatt3",), severity=H, body_start=6, validate=atlassian_verdict,
         help=help_text("https://id.atlassian.com/manage-profile/security/api-tokens"),
+    ),
+    Detector(
+        rule_id="secret.heroku-api-key", title="Heroku API key",
+        pattern=re.compile(LEFT + r"HRKU-AA[0-9A-Za-z_-]{58}" + RIGHT),
+        keywords=("hrku-",), severity=C, body_start=7,
+        help=help_text("https://dashboard.heroku.com/account (API key: regenerate) or `heroku authorizations:revoke`"),
+    ),
+    Detector(
+        rule_id="secret.heroku-api-key", title="Heroku API key (legacy UUID form)",
+        pattern=re.compile(r"(?i:heroku\w*(?:api|key|token|auth|password)\w*)" + ASSIGN
+                           + r"(?P<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})" + RIGHT),
+        keywords=("heroku",), severity=H, confidence=Confidence.MEDIUM,
+        help=help_text("https://dashboard.heroku.com/account (API key: regenerate) or `heroku authorizations:revoke`"),
+    ),
+    Detector(
+        rule_id="secret.mailgun-api-key", title="Mailgun API key",
+        pattern=re.compile(r"(?<![0-9a-zA-Z_-])(?:key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})" + RIGHT),
+        keywords=("mailgun", "key-"), severity=H,
+        help=help_text("https://app.mailgun.com (API Security: delete the key)"),
+    ),
+    Detector(
+        rule_id="secret.mailchimp-api-key", title="Mailchimp API key",
+        pattern=re.compile(LEFT + r"[0-9a-f]{32}-us\d{1,2}" + RIGHT),
+        keywords=("-us",), severity=H, confidence=Confidence.MEDIUM,
+        help=help_text("Mailchimp (Account > Extras > API keys)"),
+    ),
+    Detector(
+        rule_id="secret.discord-bot-token", title="Discord bot token",
+        pattern=re.compile(r"(?<![A-Za-z0-9_.+/-])[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}" + RIGHT),
+        keywords=(), severity=H, refine=discord_structure,
+        help=help_text("https://discord.com/developers/applications (Bot: reset token)"),
     ),
 ]
