@@ -48,6 +48,8 @@ def samples():
         ("secret.anthropic-admin-key", ".env", "ANTHROPIC_ADMIN_KEY=" + t.anthropic_key(admin=True), None),
         ("secret.huggingface-token", "train.py", 'login(token="%s")' % t.huggingface_token(), None),
         ("secret.google-api-key", "config.yaml", "google_api_key: " + t.google_api_key(), None),
+        ("secret.google-oauth-access-token", "client.py",
+         "headers = {'Authorization': 'Bearer %s'}" % t.google_oauth_access_token(), None),
         ("secret.groq-api-key", ".env", "GROQ_API_KEY=" + t.groq_key(), None),
         ("secret.replicate-api-token", ".env", "REPLICATE_API_TOKEN=" + t.replicate_token(), None),
         ("secret.xai-api-key", "client.ts", 'const apiKey = "%s";' % t.xai_key(), None),

@@ -120,6 +120,10 @@ def google_api_key(seed: object = 0) -> str:
     return "AI" + "za" + rand(35, B64URL, ("goog", seed))
 
 
+def google_oauth_access_token(seed: object = 0) -> str:
+    return "ya" + "29." + rand(120, B64URL, ("ya29", seed))
+
+
 def groq_key(seed: object = 0) -> str:
     return "gs" + "k_" + rand(52, ALNUM, ("groq", seed))
 

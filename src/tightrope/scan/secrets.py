@@ -25,7 +25,7 @@ import threading
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from tightrope.diff import AddedLine
+from tightrope.diff import AddedLine, AddedLines
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
 from tightrope.redact import preview, redact_line
 
@@ -89,6 +89,7 @@ def _trie_pattern(words: set[str] | frozenset[str]) -> str:
 
 _structural: Optional[re.Pattern] = None
 _STRUCTURAL = tuple(d for d in DETECTORS if not d.keywords)
+_STRUCTURAL_INDEXES = tuple(i for i, d in enumerate(DETECTORS) if not d.keywords)
 
 
 def prefilter() -> re.Pattern:
@@ -102,12 +103,12 @@ def prefilter() -> re.Pattern:
 
 
 def structural_prefilter() -> re.Pattern:
-    """The patterns of the detectors that need no keyword, as one regex (original case)."""
+    """The anchors of the detectors that need no keyword, as one regex (original case)."""
     global _structural
     if _structural is None:
         with _prefilter_lock:
             if _structural is None:
-                _structural = re.compile("|".join(f"(?:{d.pattern.pattern})" for d in _STRUCTURAL) or r"(?!)")
+                _structural = re.compile("|".join(f"(?:{d.anchor or d.pattern.pattern})" for d in _STRUCTURAL) or r"(?!)")
     return _structural
 
 
@@ -131,7 +132,7 @@ def candidate_lines(lines: Sequence[AddedLine]) -> list[int]:
     """Indexes of the lines that contain any keyword or a keyword-less token's structure."""
     if not lines:
         return []
-    text = "\n".join(a.text for a in lines)
+    text = lines.text if isinstance(lines, AddedLines) else "\n".join(a.text for a in lines)
     hits = _hit_lines(text.lower(), prefilter())
     if _STRUCTURAL:
         hits = sorted(set(hits).union(_hit_lines(text, structural_prefilter())))
@@ -147,14 +148,44 @@ def scan_lines(path: str, lines: Sequence[AddedLine]) -> list[Finding]:
         return findings
     lock_file = sf.is_lock_file(path)
     in_tests = sf.is_test_path(path)
+    sealed = "encryptedData:" in (lines.text if isinstance(lines, AddedLines) else "".join(a.text for a in lines))
     for i in hits:
         line = lines[i]
         nxt = lines[i + 1].text if i + 1 < len(lines) and lines[i + 1].number == line.number + 1 else None
-        encrypted = _under_encrypted_data(lines, i)
+        encrypted = sealed and _under_encrypted_data(lines, i)
         candidates = _scan_line(path, line.text, nxt, lock_file, encrypted, in_tests)
         if candidates:
             findings += _findings(path, line, candidates)
     return findings
+
+
+_detector_index_lock = threading.Lock()
+_detector_index: Optional[tuple[re.Pattern, dict[str, tuple[int, ...]]]] = None
+
+
+def _detectors_index() -> tuple[re.Pattern, dict[str, tuple[int, ...]]]:
+    """One regex that names every detector keyword found in a line (longest first at each
+    position), and for each keyword the detectors it wakes: its own and those of every
+    keyword it starts with (`sk-ant-` also wakes the `sk-` detectors)."""
+    global _detector_index
+    if _detector_index is None:
+        with _detector_index_lock:
+            if _detector_index is None:
+                words = sorted({k for d in DETECTORS for k in d.keywords}, key=len, reverse=True)
+                wakes = {w: tuple(i for i, d in enumerate(DETECTORS) if any(w.startswith(k) for k in d.keywords))
+                         for w in words}
+                rx = re.compile("(?=(" + "|".join(re.escape(w) for w in words) + "))")
+                _detector_index = (rx, wakes)
+    return _detector_index
+
+
+def _detectors_for(low: str) -> list[int]:
+    """Indexes (priority order) of the detectors whose keywords the lower-cased line holds,
+    plus the keyword-less ones."""
+    rx, wakes = _detectors_index()
+    found = {i for m in rx.finditer(low) for i in wakes[m.group(1)]}
+    found.update(_STRUCTURAL_INDEXES)
+    return sorted(found)
 
 
 def _span(m: re.Match) -> tuple[int, int]:
@@ -170,9 +201,8 @@ def _scan_line(path: str, text: str, nxt: Optional[str], lock_file: bool, encryp
     claimed: list[tuple[int, int]] = []
     out: list[_Candidate] = []
 
-    for det in DETECTORS:
-        if det.keywords and not any(k in low for k in det.keywords):
-            continue
+    for index in _detectors_for(low):
+        det = DETECTORS[index]
         for m in det.pattern.finditer(text):
             span = _span(m)
             if sf.overlaps(span, claimed):

@@ -67,6 +67,13 @@ DETECTORS = [
         help=help_text("https://console.cloud.google.com/apis/credentials (or restrict it to your app)"),
     ),
     Detector(
+        rule_id="secret.google-oauth-access-token", title="Google OAuth access token",
+        pattern=re.compile(LEFT + r"ya29\.[0-9A-Za-z_-]{20,2048}" + RIGHT),
+        keywords=("ya29.",), severity=H, body_start=5, confidence=Confidence.MEDIUM,
+        help="An OAuth access token is a bearer credential until it expires (about an hour): revoke it "
+             "(https://oauth2.googleapis.com/revoke), remove it from the change, and fetch tokens at run time.",
+    ),
+    Detector(
         rule_id="secret.groq-api-key", title="Groq API key",
         pattern=re.compile(LEFT + r"gsk_[A-Za-z0-9]{52}" + RIGHT),
         keywords=("gsk_",), severity=H, body_start=4,

@@ -62,6 +62,7 @@ class Detector:
     placeholder_filter: bool = True  # drop `xxxx`, `your_key`, `<token>`… (UNKNOWN only)
     refine: Optional[Callable[[re.Match, str, Optional[str]], Optional[Refined]]] = None
     show_preview: bool = True  # False: the message names the kind, not a preview
+    anchor: str = ""  # no keywords: a fast regex every match contains (the whole-text prefilter)
     illustrative_in_tests: bool = False  # True: in a test path, a match is LOW confidence (never blocks)
 
     def __post_init__(self) -> None:

@@ -24,6 +24,8 @@ Left out on purpose:
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
@@ -46,6 +48,7 @@ class PluginRule:
     help: str
     min_entropy: float = 2.5  # of the value; below it, the match is dropped
     not_secret: Optional[Callable[[str], bool]] = None  # a value that matches but is not a credential
+    shape: str = ""  # our regex for what the plugin could match: no match, no import
 
 
 C, H = Severity.CRITICAL, Severity.HIGH
@@ -54,28 +57,38 @@ HI, MED = Confidence.HIGH, Confidence.MEDIUM
 RULES: tuple[PluginRule, ...] = (
     PluginRule("AWSKeyDetector", "aws", "secret.aws-access-key", "AWS access key", C, HI,
                ("akia", "asia", "abia", "acca", "a3t"),
-               help_text("the AWS IAM console (deactivate, then delete the access key)")),
+               help_text("the AWS IAM console (deactivate, then delete the access key)"),
+               shape=r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"),
     PluginRule("AzureStorageKeyDetector", "azure_storage_key", "secret.azure-storage-key",
                "Azure Storage account key", C, HI, ("accountkey=",),
-               help_text("the Azure portal (Storage account > Access keys: rotate)")),
+               help_text("the Azure portal (Storage account > Access keys: rotate)"),
+               shape=r"(?i:AccountKey)=[A-Za-z0-9+/=]{80,}"),
     PluginRule("ArtifactoryDetector", "artifactory", "secret.artifactory-token", "JFrog Artifactory credential",
-               H, MED, ("akc", "artifactory"), help_text("your JFrog platform (Identity and Access)")),
+               H, MED, ("akc", "artifactory"), help_text("your JFrog platform (Identity and Access)"),
+               shape=r"\bAKC[a-zA-Z0-9]{10,}|\bAP[\dABCDEF][a-zA-Z0-9]{8,}"),
     PluginRule("CloudantDetector", "cloudant", "secret.cloudant", "IBM Cloudant credential", H, MED,
-               ("cloudant",), help_text("the IBM Cloud console")),
+               ("cloudant",), help_text("the IBM Cloud console"),
+               shape=r"(?i:cloudant)\S*\s*\S*[:=]|[a-zA-Z0-9]{64}@"),
     PluginRule("DiscordBotTokenDetector", "discord", "secret.discord-bot-token", "Discord bot token", H, MED,
-               ("discord",), help_text("https://discord.com/developers/applications (Bot: reset token)")),
+               ("discord",), help_text("https://discord.com/developers/applications (Bot: reset token)"),
+               shape=r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}"),
     PluginRule("IbmCloudIamDetector", "ibm_cloud_iam", "secret.ibm-cloud-iam-key", "IBM Cloud IAM key", H, MED,
-               ("ibm",), help_text("the IBM Cloud console (Manage > Access (IAM) > API keys)")),
+               ("ibm",), help_text("the IBM Cloud console (Manage > Access (IAM) > API keys)"),
+               shape=r"[a-zA-Z0-9_-]{44}"),
     PluginRule("JwtTokenDetector", "jwt", "secret.jwt", "JSON Web Token", H, MED, ("eyj",),
                "A JWT is a bearer credential until it expires: invalidate the session or rotate the signing "
                "key, remove it from the change, and fetch tokens at run time.",
-               not_secret=secret_filters.is_unsigned_jwt),
+               not_secret=secret_filters.is_unsigned_jwt,
+               shape=r"eyJ[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+"),
     PluginRule("SoftlayerDetector", "softlayer", "secret.softlayer", "SoftLayer credential", H, MED,
-               ("softlayer", "sl_api", "sl-api", "slapi"), help_text("the IBM Cloud (SoftLayer) console")),
+               ("softlayer", "sl_api", "sl-api", "slapi"), help_text("the IBM Cloud (SoftLayer) console"),
+               shape=r"[a-z0-9]{64}"),
     PluginRule("SquareOAuthDetector", "square_oauth", "secret.square-oauth-secret", "Square OAuth secret", H, HI,
-               ("sq0csp-",), help_text("https://developer.squareup.com/apps")),
+               ("sq0csp-",), help_text("https://developer.squareup.com/apps"),
+               shape=r"sq0csp-[0-9A-Za-z_-]{43}"),
     PluginRule("TelegramBotTokenDetector", "telegram_token", "secret.telegram-bot-token", "Telegram bot token",
-               H, MED, (":aa", "telegram"), help_text("Telegram's @BotFather (/revoke)")),
+               H, MED, (":aa", "telegram"), help_text("Telegram's @BotFather (/revoke)"),
+               shape=r"\d{8,10}:[0-9A-Za-z_-]{35}"),
 )
 
 KEYWORDS: frozenset[str] = frozenset(k for r in RULES for k in r.keywords)
@@ -98,11 +111,17 @@ def plugin(rule: PluginRule) -> Any:
     return found
 
 
+@functools.lru_cache(maxsize=None)
+def _shape(rule: PluginRule) -> re.Pattern:
+    return re.compile(rule.shape)
+
+
 def matches(line: str, low_line: str) -> list[tuple[PluginRule, str]]:
-    """(rule, value) for every plugin whose trigger keyword is in the line."""
+    """(rule, value) for every plugin whose trigger keyword is in the line and whose value
+    could be (the plugin is imported only then)."""
     out = []
     for rule in RULES:
-        if any(k in low_line for k in rule.keywords):
+        if any(k in low_line for k in rule.keywords) and _shape(rule).search(line):
             out += [(rule, value) for value in plugin(rule).analyze_string(line) if value]
     return out
 

@@ -46,9 +46,10 @@ TRIGGERS = (
 )
 _NAMES = (r"api[_-]?key|auth[_-]?key|service[_-]?key|account[_-]?key|db[_-]?key|database[_-]?key|priv(?:ate)?[_-]?key"
           r"|client[_-]?key|db[_-]?pass|database[_-]?pass|key[_-]?pass|password|passwd|pwd|secret|token|contrase[ñn]a")
-# name, an optional closing quote/bracket, an assignment operator (never `==`, `!=`, `::`)
-_LHS = (r"(?P<name>[\w.$@-]*?(?i:" + _NAMES + r")[\w.-]*)[\"'\]]{0,2}\s*(?:=>|:=|(?<![=!<>])=(?!=)|:(?![:/]))\s*")
-# a literal starts with a non-space: `"token: " + build()` pairs two strings' quotes
+# the keyword (where the search starts: a literal, fast), the rest of the name, an optional
+# closing quote/bracket, an assignment operator (never `==`, `!=`, `::`)
+_LHS = (r"(?i:" + _NAMES + r")[\w.-]*[\"'\]]{0,2}\s*(?:=>|:=|(?<![=!<>])=(?!=)|:(?![:/]))\s*")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$@-")
 _QUOTED = r"(?:@|[rbuf]{0,2})(?P<q>[\"'`])(?P<value>[^\s\"'`\\][^\"'`\n\\]{0,499})(?P=q)"
 _BARE = r"(?P<bare>[^\s\"'`,;]{1,500})"  # `#` starts a comment only after a space
 
@@ -81,8 +82,12 @@ class Match:
 def find(path: str, line: str) -> list[Match]:
     out = []
     for m in _pattern(is_config_path(path)).finditer(line):
+        start = m.start()
+        while start > 0 and line[start - 1] in _NAME_CHARS:
+            start -= 1
+        name = line[start:m.start()] + re.match(r"[\w.-]*", line[m.start():]).group(0)
         group = "value" if m.group("value") is not None else "bare"
-        out.append(Match(m.group("name"), *m.span(group)))
+        out.append(Match(name, *m.span(group)))
     return out
 
 

@@ -153,7 +153,7 @@ DETECTORS = [
     Detector(
         rule_id="secret.discord-bot-token", title="Discord bot token",
         pattern=re.compile(r"(?<![A-Za-z0-9_.+/-])[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}" + RIGHT),
-        keywords=(), severity=H, refine=discord_structure,
+        keywords=(), anchor=r"\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}", severity=H, refine=discord_structure,
         help=help_text("https://discord.com/developers/applications (Bot: reset token)"),
     ),
 ]
