@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import math
 import os
 import re
 from collections import Counter
+
+from .lazy_regex import lazy
 
 # ------------------------------------------------------------------------ files
 
@@ -39,7 +40,7 @@ def is_lock_file(path: str) -> bool:
 
 # ------------------------------------------------------------------------ spans
 
-_MASKS = re.compile(
+_MASKS = lazy(
     r"sha(?:1|224|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}"  # SRI integrity (npm, yarn, pnpm)
     r"|\bh1:[A-Za-z0-9+/]{20,}={0,2}"  # go.sum
     r"|ENC\[[A-Z0-9_]+,[^\]]*\]"  # SOPS
@@ -69,7 +70,7 @@ def overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a < d and c < b for c, d in spans)
 
 
-_SEALED_HEADER = re.compile(r"^(\s*)encryptedData:\s*$")
+_SEALED_HEADER = lazy(r"^(\s*)encryptedData:\s*$")
 
 
 class EncryptedBlock:
@@ -116,14 +117,14 @@ KNOWN_EXAMPLES_SHA256 = frozenset({
     "b1471f544ceeea31333bde7e1ecbaad6eac0d4a749412ad29bd66ef895b81c6b",  # Stripe docs' pk_test_… test key
     "f2d6ca16515033e5dce14eba840b979d27b5cbae24bb3e5bf484339667f86397",  # Stripe docs' sk_test_… test key
 })
-_ENV_REFERENCE = re.compile(
+_ENV_REFERENCE = lazy(
     r"os\.environ|os\.getenv|getenv\(|process\.env\b|import\.meta\.env|ENV\[|ENV\.fetch|System\.getenv"
     r"|Deno\.env|env\(|secrets\.[A-Za-z_]|vars\.[A-Za-z_]|\$\{\{|\{\{\s*\.|valueFrom:|secretKeyRef"
     r"|config\[|settings\.|\bvault\(|lookup\(",
 )
-_TEMPLATED = re.compile(r"^(?:\$\{[^}]*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_]+%|\{\{.*\}\}|<[^>]*>|\{[^}]*\}|\[[^\]]*\])$")
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
-_DIGEST_CONTEXT = re.compile(r"sha\d*|digest|checksum|commit|revision|\brev\b|hash|integrity|etag|md5", re.IGNORECASE)
+_TEMPLATED = lazy(r"^(?:\$\{[^}]*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_]+%|\{\{.*\}\}|<[^>]*>|\{[^}]*\}|\[[^\]]*\])$")
+_UUID = lazy(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+_DIGEST_CONTEXT = lazy(r"sha\d*|digest|checksum|commit|revision|\brev\b|hash|integrity|etag|md5", re.IGNORECASE)
 
 
 def entropy(text: str) -> float:
@@ -163,8 +164,8 @@ def is_digest(value: str, line: str = "") -> bool:
 
 _TESTS = (r"(?:^|/)(?:tests?|__tests__|spec|specs|testdata|test_data|fixtures?|mocks?)/"
           r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.[^/]+|[^/]*\.(?:test|spec)\.[^/]+|conftest\.py)$")
-_TEST_PATH = re.compile(_TESTS, re.IGNORECASE)
-_TEST_OR_DOC_PATH = re.compile(_TESTS + r"|(?:^|/)(?:docs?|examples?|samples?)/|\.(?:md|markdown|rst|adoc|txt|ipynb)$",
+_TEST_PATH = lazy(_TESTS, re.IGNORECASE)
+_TEST_OR_DOC_PATH = lazy(_TESTS + r"|(?:^|/)(?:docs?|examples?|samples?)/|\.(?:md|markdown|rst|adoc|txt|ipynb)$",
                                re.IGNORECASE)
 
 
@@ -180,6 +181,8 @@ def is_test_path(path: str) -> bool:
 
 def is_unsigned_jwt(token: str) -> bool:
     """A JWT whose header says `"alg": "none"`: no signature, nothing to forge or steal."""
+    import json
+
     head = token.split(".", 1)[0]
     try:
         header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
@@ -188,7 +191,7 @@ def is_unsigned_jwt(token: str) -> bool:
     return isinstance(header, dict) and str(header.get("alg", "")).lower() == "none"
 
 
-_FILE_PATH = re.compile(r"(?:\.{0,2}/)?(?:[\w.-]+/)+[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,5}")
+_FILE_PATH = lazy(r"(?:\.{0,2}/)?(?:[\w.-]+/)+[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,5}")
 
 
 def is_file_path(value: str) -> bool:
@@ -196,7 +199,7 @@ def is_file_path(value: str) -> bool:
     return bool(_FILE_PATH.fullmatch(value.strip()))
 
 
-_PUBLIC_IDS = re.compile(r"(?:SK|AC|AP|PN|MG|CA|SM|MM|IS|VA)[0-9a-f]{32}")  # Twilio resource SIDs
+_PUBLIC_IDS = lazy(r"(?:SK|AC|AP|PN|MG|CA|SM|MM|IS|VA)[0-9a-f]{32}")  # Twilio resource SIDs
 
 
 def is_public_identifier(value: str) -> bool:

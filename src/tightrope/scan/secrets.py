@@ -29,6 +29,7 @@ from tightrope.diff import AddedLine, AddedLines
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
 from tightrope.redact import preview, redact_line
 
+from .lazy_regex import lazy
 from . import secret_filters as sf
 from .detectors import ALL as DETECTORS
 from .detectors import Verdict
@@ -38,7 +39,7 @@ from .detectors.base import CWE_HARDCODED
 
 SNIPPET_MAX = 200
 DS_MAX_LINE = 4000  # detect-secrets' keyword regexes get slow on minified lines
-_SEQUENTIAL = re.compile(r"(?:0123456789|abcdefghij|1234567890)", re.IGNORECASE)
+_SEQUENTIAL = lazy(r"(?:0123456789|abcdefghij|1234567890)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,6 @@ def _trie_pattern(words: set[str] | frozenset[str]) -> str:
 
 _structural: Optional[re.Pattern] = None
 _STRUCTURAL = tuple(d for d in DETECTORS if not d.keywords)
-_STRUCTURAL_INDEXES = tuple(i for i, d in enumerate(DETECTORS) if not d.keywords)
 
 
 def prefilter() -> re.Pattern:
@@ -159,35 +159,6 @@ def scan_lines(path: str, lines: Sequence[AddedLine]) -> list[Finding]:
     return findings
 
 
-_detector_index_lock = threading.Lock()
-_detector_index: Optional[tuple[re.Pattern, dict[str, tuple[int, ...]]]] = None
-
-
-def _detectors_index() -> tuple[re.Pattern, dict[str, tuple[int, ...]]]:
-    """One regex that names every detector keyword found in a line (longest first at each
-    position), and for each keyword the detectors it wakes: its own and those of every
-    keyword it starts with (`sk-ant-` also wakes the `sk-` detectors)."""
-    global _detector_index
-    if _detector_index is None:
-        with _detector_index_lock:
-            if _detector_index is None:
-                words = sorted({k for d in DETECTORS for k in d.keywords}, key=len, reverse=True)
-                wakes = {w: tuple(i for i, d in enumerate(DETECTORS) if any(w.startswith(k) for k in d.keywords))
-                         for w in words}
-                rx = re.compile("(?=(" + "|".join(re.escape(w) for w in words) + "))")
-                _detector_index = (rx, wakes)
-    return _detector_index
-
-
-def _detectors_for(low: str) -> list[int]:
-    """Indexes (priority order) of the detectors whose keywords the lower-cased line holds,
-    plus the keyword-less ones."""
-    rx, wakes = _detectors_index()
-    found = {i for m in rx.finditer(low) for i in wakes[m.group(1)]}
-    found.update(_STRUCTURAL_INDEXES)
-    return sorted(found)
-
-
 def _span(m: re.Match) -> tuple[int, int]:
     if "secret" in m.re.groupindex and m.group("secret") is not None:
         return m.span("secret")
@@ -201,8 +172,9 @@ def _scan_line(path: str, text: str, nxt: Optional[str], lock_file: bool, encryp
     claimed: list[tuple[int, int]] = []
     out: list[_Candidate] = []
 
-    for index in _detectors_for(low):
-        det = DETECTORS[index]
+    for det in DETECTORS:
+        if det.keywords and not any(k in low for k in det.keywords):
+            continue
         for m in det.pattern.finditer(text):
             span = _span(m)
             if sf.overlaps(span, claimed):
@@ -273,7 +245,7 @@ def _plugin_candidates(text: str, low: str, claimed: list[tuple[int, int]], mask
         out.append(_Candidate(rule.rule_id, rule.title, rule.severity, rule.confidence, value, value, rule.help))
 
 
-_SEALED_HEADER = re.compile(r"^\s*encryptedData:\s*$")
+_SEALED_HEADER = lazy(r"^\s*encryptedData:\s*$")
 
 
 def _under_encrypted_data(lines: Sequence[AddedLine], i: int) -> bool:

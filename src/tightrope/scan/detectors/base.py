@@ -20,6 +20,8 @@ from typing import Callable, Optional
 
 from tightrope.findings import Confidence, Severity
 
+from ..lazy_regex import LazyRegex
+
 CWE_HARDCODED = ("CWE-798",)
 
 BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
@@ -51,7 +53,7 @@ class Refined:
 class Detector:
     rule_id: str
     title: str
-    pattern: re.Pattern  # group "secret" is the value if present, else the whole match
+    pattern: LazyRegex  # group "secret" is the value if present, else the whole match
     keywords: tuple[str, ...]  # lower-case literals; a line must contain one
     severity: Severity
     help: str

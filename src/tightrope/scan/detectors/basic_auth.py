@@ -15,6 +15,7 @@ import re
 
 from tightrope.findings import Confidence, Severity
 
+from ..lazy_regex import lazy
 from .. import secret_filters
 from .base import Detector, Refined
 from .urls import judge as judge_url
@@ -48,7 +49,7 @@ def _curl(match: re.Match, line: str, next_line: str | None) -> Refined | None:
 DETECTORS = [
     Detector(
         rule_id="secret.basic-auth", title="Password in a URL",
-        pattern=re.compile(r"(?<![A-Za-z0-9+.-])(?P<scheme>(?i:https?|wss?|git|ssh|svn(?:\+ssh)?|rsync|webdavs?|davs?))://"
+        pattern=lazy(r"(?<![A-Za-z0-9+.-])(?P<scheme>(?i:https?|wss?|git|ssh|svn(?:\+ssh)?|rsync|webdavs?|davs?))://"
                            r"(?P<user>[^:/@\s'\"`<>()\[\]]*):(?P<secret>[^@\s'\"`/()\[\]]{1,200})@"
                            r"(?P<host>[^\s'\"`/:@?,;()\[\]]+)"),
         keywords=("://",), severity=Severity.HIGH, min_entropy=0.0, placeholder_filter=False,
@@ -56,13 +57,13 @@ DETECTORS = [
     ),
     Detector(
         rule_id="secret.basic-auth", title="HTTP basic-auth credentials",
-        pattern=re.compile(r"(?i:authorization)[\"']?\s*[:=,]\s*[\"']?(?i:basic)\s+" + _B64),
+        pattern=lazy(r"(?i:authorization)[\"']?\s*[:=,]\s*[\"']?(?i:basic)\s+" + _B64),
         keywords=("basic ",), severity=Severity.HIGH, min_entropy=0.0, refine=_decoded_pair,
         illustrative_in_tests=True, help=HELP,
     ),
     Detector(
         rule_id="secret.basic-auth", title="Registry credentials (Docker config auth)",
-        pattern=re.compile(r"\"auth\"\s*:\s*\"" + _B64 + "\""),
+        pattern=lazy(r"\"auth\"\s*:\s*\"" + _B64 + "\""),
         keywords=('"auth"',), severity=Severity.HIGH, min_entropy=0.0, refine=_decoded_pair,
         illustrative_in_tests=True,
         help="Log out (`docker logout`), rotate the registry password or token, remove it from the change, "
@@ -70,7 +71,7 @@ DETECTORS = [
     ),
     Detector(
         rule_id="secret.basic-auth", title="Password on a curl command line",
-        pattern=re.compile(r"\bcurl\b.*?\s(?:-u|--user)(?:\s+|=)?[\"']?(?P<user>[^\s:'\"`$]+):(?P<secret>[^\s'\"`]*[^\s'\"`.,;)])"),
+        pattern=lazy(r"\bcurl\b.*?\s(?:-u|--user)(?:\s+|=)?[\"']?(?P<user>[^\s:'\"`$]+):(?P<secret>[^\s'\"`]*[^\s'\"`.,;)])"),
         keywords=("curl",), severity=Severity.HIGH, min_entropy=0.0, placeholder_filter=False, refine=_curl,
         illustrative_in_tests=True, help=HELP,
     ),

@@ -9,13 +9,14 @@ import re
 
 from tightrope.findings import Confidence, Severity
 
+from ..lazy_regex import lazy
 from .ai_vendors import ASSIGN
 from .base import RIGHT, Detector, help_text
 
 DETECTORS = [
     Detector(
         rule_id="secret.aws-access-key", title="AWS secret access key",
-        pattern=re.compile(r"(?i:(?:aws[_-]?)?secret[_-]?access[_-]?key|aws[_-]?secret(?:[_-]?key)?)" + ASSIGN
+        pattern=lazy(r"(?i:(?:aws[_-]?)?secret[_-]?access[_-]?key|aws[_-]?secret(?:[_-]?key)?)" + ASSIGN
                            + r"(?P<secret>[A-Za-z0-9/+]{40})" + RIGHT),
         keywords=("secret_access_key", "secretaccesskey", "secret-access-key", "aws_secret", "aws-secret"),
         severity=Severity.CRITICAL, min_entropy=4.0,
@@ -23,7 +24,7 @@ DETECTORS = [
     ),
     Detector(
         rule_id="secret.azure-storage-key", title="Azure Storage account key",
-        pattern=re.compile(r"(?i:[\w.-]*(?:account|storage|azure|shared)[_-]?(?:access[_-]?)?key\w*)" + ASSIGN
+        pattern=lazy(r"(?i:[\w.-]*(?:account|storage|azure|shared)[_-]?(?:access[_-]?)?key\w*)" + ASSIGN
                            + r"(?P<secret>[A-Za-z0-9+/]{86}==)" + RIGHT),
         keywords=("account_key", "accountkey", "account-key", "storage_key", "storagekey", "storage-key", "azure",
                   "shared_key", "sharedkey", "access_key", "accesskey"),

@@ -30,6 +30,7 @@ from typing import Optional
 
 from tightrope.findings import Confidence, Severity
 
+from ..lazy_regex import lazy
 from .. import secret_filters as sf
 
 RULE_ID = "secret.keyword"
@@ -101,15 +102,15 @@ STRONG = Rung(Severity.HIGH, Confidence.HIGH)
 MEDIUM = Rung(Severity.MEDIUM, Confidence.MEDIUM)
 WEAK = Rung(Severity.MEDIUM, Confidence.LOW)
 
-_PROSE = re.compile(r"[A-Za-z0-9]+(?:[:,.'!?()-]*\s+[A-Za-z0-9()]+)+[.!?]?")
-_ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
-_ATTRIBUTE = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?")
-_CALL = re.compile(r"[A-Za-z_$][\w$.]*\(.*\)?")
-_NUMBER = re.compile(r"[\d.,:_-]+")
-_ID_NAME = re.compile(r"(?:^|[_.-])id$|[a-z]Id$|(?:^|[_.-])(?:ids|uuid|name|file|path|dir|url|uri|type|length|len|"
+_PROSE = lazy(r"[A-Za-z0-9]+(?:[:,.'!?()-]*\s+[A-Za-z0-9()]+)+[.!?]?")
+_ENV_NAME = lazy(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_ATTRIBUTE = lazy(r"[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?")
+_CALL = lazy(r"[A-Za-z_$][\w$.]*\(.*\)?")
+_NUMBER = lazy(r"[\d.,:_-]+")
+_ID_NAME = lazy(r"(?:^|[_.-])id$|[a-z]Id$|(?:^|[_.-])(?:ids|uuid|name|file|path|dir|url|uri|type|length|len|"
                       r"field|label|hint|prompt|placeholder|policy|rotation|ttl|expiry|expires|header|param|regex"
                       r"|template|env|var|arn|ref|count|size|min|max|sha|hash|digest|checksum)s?$", re.IGNORECASE)
-_SEQUENTIAL = re.compile(r"0123456|1234567|abcdefg|qwerty", re.IGNORECASE)
+_SEQUENTIAL = lazy(r"0123456|1234567|abcdefg|qwerty", re.IGNORECASE)
 
 
 def _classes(value: str) -> int:

@@ -12,17 +12,18 @@ import re
 
 from tightrope.findings import Confidence, Severity
 
+from ..lazy_regex import lazy
 from .. import secret_filters
 from .base import Detector, Refined
 
 _SCHEMES = (r"postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle"
             r"|cockroachdb|clickhouse|couchdbs?|neo4j(?:\+s|\+ssc)?|bolt|memcached|ldaps?|smtps?|ftps?|sftp"
             r"|nats|kafka|snowflake|db2|jdbc:[a-z0-9]+")
-_PATTERN = re.compile(
+_PATTERN = lazy(
     r"(?<![A-Za-z0-9+.-])(?P<scheme>(?i:" + _SCHEMES + r")(?:\+[A-Za-z0-9_]+)?)://"
     r"(?P<user>[^:/@\s'\"`<>]*):(?P<secret>[^@\s'\"`/]{1,200})@(?P<host>[^\s'\"`/:@?,;]+)"
 )
-_LOCAL_HOSTS = re.compile(r"^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|host\.docker\.internal"
+_LOCAL_HOSTS = lazy(r"^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|host\.docker\.internal"
                           r"|[\w.-]*\.(?:local|localhost|test|example|invalid)|(?:[\w.-]+\.)?example\.(?:com|org|net))$",
                           re.IGNORECASE)
 
@@ -37,8 +38,8 @@ def judge(match: re.Match, line: str, next_line: str | None) -> Refined | None:
 
 
 # `Server=…;Database=…;User Id=…;Password=…;` (ADO.NET, ODBC, OLE DB, JDBC for SQL Server)
-_CONN_PASSWORD = re.compile(r"(?i)(?:^|[;\"'\s{])(?:password|pwd)\s*=\s*(?P<secret>[^;\"'\s{}]{1,200})")
-_CONN_CONTEXT = re.compile(r"(?i)(?:server|data source|driver|host|uid|user id|database|initial catalog|dsn)\s*=")
+_CONN_PASSWORD = lazy(r"(?i)(?:^|[;\"'\s{])(?:password|pwd)\s*=\s*(?P<secret>[^;\"'\s{}]{1,200})")
+_CONN_CONTEXT = lazy(r"(?i)(?:server|data source|driver|host|uid|user id|database|initial catalog|dsn)\s*=")
 
 
 def _connection_string(match: re.Match, line: str, next_line: str | None) -> Refined | None:
