@@ -173,6 +173,13 @@ def main() -> int:
               f"peak <= {2 * mb / 1.048576:.0f} MiB):")
         for name, (secs, peak) in big.items():
             print(f"    {name:26s} {secs:6.2f} s  {mb / secs:6.1f} MB/s  peak {peak:6.0f} MiB")
+        small = work / "small.patch"
+        small.write_bytes(patch.read_bytes()[:20_000].rsplit(b"\ndiff --git", 1)[0] + b"\n")
+        base = run_once([str(BIN / "tightrope"), "scan", "--patch", str(small), "--scanners", "secrets",
+                         "--format", "json", "--output", os.devnull], work)[1]
+        growth = big["tightrope"][1] - base
+        print(f"    tightrope memory: {base:.0f} MiB on a 20 kB patch, +{growth:.0f} MiB for {mb:.1f} MB "
+              f"({growth * 1.048576 / mb:.1f}x the diff's size)")
     return 0
 
 

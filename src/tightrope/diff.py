@@ -6,7 +6,6 @@ Only what a change *adds* is kept; renames carry no added lines unless edited.
 
 from __future__ import annotations
 
-import io
 import re
 from array import array
 from dataclasses import dataclass, field
@@ -40,8 +39,11 @@ class AddedLines(Sequence[AddedLine]):
             self.append(line)
 
     def append(self, line: AddedLine) -> None:
-        self._numbers.append(line.number)
-        self._parts.append(line.text)
+        self.add(line.number, line.text)
+
+    def add(self, number: int, text: str) -> None:
+        self._numbers.append(number)
+        self._parts.append(text)
         if len(self._parts) >= 256 and 2 * len(self._parts) >= len(self._numbers):
             self._freeze()  # geometric: joining costs O(n) overall
 
@@ -178,8 +180,8 @@ def parse_diff(data: bytes) -> list[FileChange]:
     current: FileChange | None = None
     new_line = old_left = new_left = 0
     in_git_header = False  # between `diff --git` and its first hunk
-    lines = _Lines(data)
-    for line in lines:
+    minus: bytes | None = None  # a `--- ` line outside a hunk: a file header if `+++ ` follows
+    for line in _lines(data):
         if current is not None and (old_left > 0 or new_left > 0):
             tag = line[:1]
             if tag == b"+":
@@ -195,16 +197,8 @@ def parse_diff(data: bytes) -> list[FileChange]:
                 old_left -= 1
                 new_left -= 1
             continue
-        if line.startswith(b"diff --git "):
-            old, new = _header_paths(line[len(b"diff --git "):].rstrip(b"\r"))
-            if current is not None:
-                current.added._freeze()  # one string per file, not one per line
-            current = FileChange(path=new, old_path=old)
-            files.append(current)
-            in_git_header = True
-        elif line.startswith(b"--- ") and lines.peek().startswith(b"+++ "):
-            old = _path_from_marker(line)
-            new = _path_from_marker(next(lines))
+        if minus is not None and line.startswith(b"+++ "):
+            old, new, minus = _path_from_marker(minus), _path_from_marker(line), None
             if not in_git_header:
                 # a plain `diff -u` section without a `diff --git` header
                 if current is not None:
@@ -218,6 +212,17 @@ def parse_diff(data: bytes) -> list[FileChange]:
                 current.path = new
                 if old is None:
                     current.status = "added"
+            continue
+        minus = None
+        if line.startswith(b"diff --git "):
+            old, new = _header_paths(line[len(b"diff --git "):].rstrip(b"\r"))
+            if current is not None:
+                current.added._freeze()  # one string per file, not one per line
+            current = FileChange(path=new, old_path=old)
+            files.append(current)
+            in_git_header = True
+        elif line.startswith(b"--- "):
+            minus = line
         elif current is None:
             continue  # preamble (e.g. the mail header of `git format-patch`)
         elif line.startswith(b"@@"):
@@ -234,32 +239,17 @@ def parse_diff(data: bytes) -> list[FileChange]:
     return files
 
 
-class _Lines:
-    """The lines of `data` without their `\\n`, one at a time (no list of them all), with
-    one line of lookahead."""
-
-    def __init__(self, data: bytes) -> None:
-        self._reader = io.BytesIO(data)
-        self._next = self._read()
-
-    def _read(self) -> bytes | None:
-        line = self._reader.readline()
-        if not line:
-            return None
-        return line[:-1] if line.endswith(b"\n") else line
-
-    def peek(self) -> bytes:
-        return self._next if self._next is not None else b""
-
-    def __iter__(self) -> "_Lines":
-        return self
-
-    def __next__(self) -> bytes:
-        line = self._next
-        if line is None:
-            raise StopIteration
-        self._next = self._read()
-        return line
+def _lines(data: bytes, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """The lines of `data` without their `\\n` (as `data.split(b"\\n")` minus a final empty
+    one), split a megabyte at a time: no list of every line of a large diff."""
+    start, size = 0, len(data)
+    while start < size:
+        end = data.find(b"\n", start + chunk) if start + chunk < size else -1
+        if end < 0:
+            yield from (data[start:-1] if data.endswith(b"\n") else data[start:]).split(b"\n")
+            return
+        yield from data[start:end].split(b"\n")
+        start = end + 1
 
 
 def _add_line(change: FileChange, number: int, raw: bytes) -> None:
@@ -269,7 +259,7 @@ def _add_line(change: FileChange, number: int, raw: bytes) -> None:
     except UnicodeDecodeError:
         text = raw.decode("utf-8", "replace")
         change.undecodable_lines += 1
-    change.added.append(AddedLine(number, text))
+    change.added.add(number, text)
 
 
 def _header_line(change: FileChange, line: bytes) -> None:

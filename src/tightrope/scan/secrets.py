@@ -159,6 +159,27 @@ def scan_lines(path: str, lines: Sequence[AddedLine]) -> list[Finding]:
     return findings
 
 
+def _keyword_table() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
+    table: dict[str, list[int]] = {}
+    for i, d in enumerate(DETECTORS):
+        for k in d.keywords:
+            table.setdefault(k, []).append(i)
+    return tuple(table), {k: tuple(v) for k, v in table.items()}
+
+
+_KEYWORDS, _DETECTORS_BY_KEYWORD = _keyword_table()
+_ALWAYS = tuple(i for i, d in enumerate(DETECTORS) if not d.keywords)
+
+
+def _detectors_for(low: str) -> list:
+    """The detectors (priority order) whose keywords the lower-cased line holds, and the
+    keyword-less ones: one pass over the distinct keywords, not one per detector."""
+    wanted = set(_ALWAYS)
+    for k in [k for k in _KEYWORDS if k in low]:
+        wanted.update(_DETECTORS_BY_KEYWORD[k])
+    return [DETECTORS[i] for i in sorted(wanted)]
+
+
 def _span(m: re.Match) -> tuple[int, int]:
     if "secret" in m.re.groupindex and m.group("secret") is not None:
         return m.span("secret")
@@ -172,9 +193,7 @@ def _scan_line(path: str, text: str, nxt: Optional[str], lock_file: bool, encryp
     claimed: list[tuple[int, int]] = []
     out: list[_Candidate] = []
 
-    for det in DETECTORS:
-        if det.keywords and not any(k in low for k in det.keywords):
-            continue
+    for det in _detectors_for(low):
         for m in det.pattern.finditer(text):
             span = _span(m)
             if sf.overlaps(span, claimed):
