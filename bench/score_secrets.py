@@ -11,6 +11,9 @@ Sources, every line of an item added to an empty file (the way a new file reache
 * SafeCoder (/work/shared/corpora/safecoder): vulnerable and fixed functions of real fix
   commits, none labelled as credentials: every blocking finding there counts against
   precision (the script prints them, redacted, so each can be checked by eye).
+* the Python standard library (every .py file, every line added): real code with no
+  credentials to leak (its test vectors aside); every blocking finding counts against
+  precision and is printed with --show.
 * tests/blocking_cases.py: labelled fixtures built at run time (BLOCKS must block, PASSES
   must not), the everyday formats and false-positive twins of issue 11 §2.
 
@@ -23,10 +26,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
-from tightrope.diff import AddedLine
+from tightrope.diff import AddedLine, whole_file_as_added
 from tightrope.findings import Finding
 from tightrope.scan import secrets
 
@@ -88,6 +92,16 @@ def score_safecoder(root: Path) -> Score:
     return s
 
 
+def score_stdlib() -> Score:
+    root = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(p for p in root.rglob("*.py") if "site-packages" not in p.parts)
+    s = Score(f"Python {sys.version_info.major}.{sys.version_info.minor} standard library ({len(files):,} files)")
+    for path in files:
+        change = whole_file_as_added(str(path.relative_to(root)), path.read_bytes())
+        s.false += [f for f in secrets.scan_lines(change.path, change.added) if f.blocking]
+    return s
+
+
 def score_fixtures() -> Score:
     s = Score("fixtures (tests/blocking_cases.py)")
     for _, path, lines in blocking_cases.BLOCKS:
@@ -106,7 +120,7 @@ def main() -> int:
     args = ap.parse_args()
     t0 = time.perf_counter()
     scores = [score_cyberseceval(args.corpora / "cyberseceval"), score_safecoder(args.corpora / "safecoder"),
-              score_fixtures()]
+              score_stdlib(), score_fixtures()]
     total = Score("all sources")
     for s in scores:
         total.positives += s.positives
