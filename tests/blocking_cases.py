@@ -75,7 +75,7 @@ PASSES: list[tuple[str, str, list[str]]] = [
     ("url-no-password", "docs/deploy.md", ["Clone https://git.corp.net/app.git and run make."]),
     ("url-parser-test-vector", "tests/test_urlparse.py",
      ['    ("http://user:pass@host:8080/path", ("user", "pass", "host", 8080)),']),
-    ("url-example-host", "docs/proxy.md", ["Set HTTPS_PROXY=http://alice:s3cr3tP4ss@proxy.example.com:3128"]),
+    ("url-example-host", "docs/proxy.md", ["Set HTTPS_PROXY=http://alice:%s@proxy.example.com:3128" % t.password(13)]),
     # Heroku twins
     ("heroku-uuid-no-keyword", "fixtures/ids.py", ['REQUEST_ID = "%s"' % t.uuid4(1)]),
     # digests stay digests where the context says so
