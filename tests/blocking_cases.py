@@ -97,6 +97,8 @@ PASSES: list[tuple[str, str, list[str]]] = [
     ("stripe-placeholder", "README.md", ["STRIPE_SECRET_KEY=" + "sk_" + "live_..."]),
     ("stripe-placeholder-py", "settings.py", ['STRIPE_SECRET_KEY = "' + "sk_" + 'live_..."']),
     ("docs-example-key", "docs/quickstart.rst", ["   export API_KEY=" + "0123456789abcdef0123456789abcdef"]),
+    ("regex-under-secret-name", "detectors/hmac.py", ["secret_pattern = r'(?:[a-f0-9]{48})(?![a-f0-9])'"]),
+    ("fstring-under-secret-name", "lexer.py", ["token_re = f'[{ident_start}][{ident_rest}]*'"]),
     ("password-label", "forms.py", ['label = "Enter your password"']),
     ("password-field-name", "models.py", ['password_reset_template = "auth/password_reset/form.html"']),
 ]

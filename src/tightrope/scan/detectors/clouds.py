@@ -1,4 +1,5 @@
-"""Cloud credentials without a prefix, recognised by the name they are given: AWS secret
+"""Cloud credentials: AWS access key ids (`AKIA…`, `ASIA…`, per AWS's documented
+prefixes), and, recognised by the name they are given because they have no prefix, AWS secret
 access keys (40 base64 characters; `~/.aws/credentials` and `~/.aws/config` are INI files
 without an extension) and Azure Storage account keys (88 base64 characters ending `==`)
 assigned to a key-named variable outside a connection string."""
@@ -11,9 +12,15 @@ from tightrope.findings import Confidence, Severity
 
 from ..lazy_regex import lazy
 from .ai_vendors import ASSIGN
-from .base import RIGHT, Detector, help_text
+from .base import LEFT, RIGHT, Detector, help_text
 
 DETECTORS = [
+    Detector(
+        rule_id="secret.aws-access-key", title="AWS access key",
+        pattern=lazy(LEFT + r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}" + RIGHT),
+        keywords=("akia", "asia", "abia", "acca", "a3t"), severity=Severity.CRITICAL, body_start=4,
+        help=help_text("the AWS IAM console (deactivate, then delete the access key)"),
+    ),
     Detector(
         rule_id="secret.aws-access-key", title="AWS secret access key",
         pattern=lazy(r"(?i:(?:aws[_-]?)?secret[_-]?access[_-]?key|aws[_-]?secret(?:[_-]?key)?)" + ASSIGN

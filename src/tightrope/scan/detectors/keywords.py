@@ -110,6 +110,8 @@ _NUMBER = lazy(r"[\d.,:_-]+")
 _ID_NAME = lazy(r"(?:^|[_.-])id$|[a-z]Id$|(?:^|[_.-])(?:ids|uuid|name|file|path|dir|url|uri|type|length|len|"
                       r"field|label|hint|prompt|placeholder|policy|rotation|ttl|expiry|expires|header|param|regex"
                       r"|template|env|var|arn|ref|count|size|min|max|sha|hash|digest|checksum)s?$", re.IGNORECASE)
+# a regular expression or an interpolated string under a secret-sounding name is code
+_REGEX_OR_TEMPLATE = lazy(r"\(\?[:=!<P]|\\[dwsbDWSB]|\[\^|\][*+?{]|\{\d+(?:,\d*)?\}|[$#]?\{[A-Za-z_][\w.]*(?:\[[^\]]*\])?(?:![rsa])?(?::[^{}]*)?\}")
 _SEQUENTIAL = lazy(r"0123456|1234567|abcdefg|qwerty", re.IGNORECASE)
 
 
@@ -136,7 +138,7 @@ def judge(path: str, name: str, value: str, line: str) -> Optional[Rung]:
             or sf.is_digest(v, line) or sf.is_file_path(v) or _NUMBER.fullmatch(v) or _CALL.fullmatch(v)
             or _ATTRIBUTE.fullmatch(v) or _PROSE.fullmatch(v) or _ENV_NAME.fullmatch(v) or _SEQUENTIAL.search(v)
             or v.startswith(("$", "%", "@", "{")) or not any(c.isalnum() for c in v) or sf.is_unsigned_jwt(v)
-            or sf.is_public_identifier(v)):
+            or sf.is_public_identifier(v) or _REGEX_OR_TEMPLATE.search(v)):
         return None
     if re.search(r"(?:==|!=)\s*[\"'`]?" + re.escape(v), line):
         return None  # a comparison, not an assignment
