@@ -184,11 +184,11 @@ def main() -> int:
             print(f"    {name:26s} {secs:6.2f} s wall {cpu:6.2f} s CPU  {mb / cpu:6.1f} MB/s per core  "
                   f"peak {peak:6.0f} MiB")
         small = work / "small.patch"
-        small.write_bytes(patch.read_bytes()[:20_000].rsplit(b"\ndiff --git", 1)[0] + b"\n")
+        small.write_bytes(b"diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -0,0 +1 @@\n+x = 1\n")
         base = run_once([str(BIN / "tightrope"), "scan", "--patch", str(small), "--scanners", "secrets",
                          "--format", "json", "--output", os.devnull], work)[1]
         growth = big["tightrope"][1] - base
-        print(f"    tightrope memory: {base:.0f} MiB on a 20 kB patch, +{growth:.0f} MiB for {mb:.1f} MB "
+        print(f"    tightrope memory: {base:.0f} MiB on a one-line patch, +{growth:.0f} MiB for {mb:.1f} MB "
               f"({growth * 1.048576 / mb:.1f}x the diff's size)")
     return 0
 
