@@ -140,6 +140,8 @@ def judge(path: str, name: str, value: str, line: str) -> Optional[Rung]:
             or v.startswith(("$", "%", "@", "{")) or not any(c.isalnum() for c in v) or sf.is_unsigned_jwt(v)
             or sf.is_public_identifier(v) or _REGEX_OR_TEMPLATE.search(v)):
         return None
+    if len(v.split()) >= 3:
+        return None  # a sentence or a command line, not a credential
     if re.search(r"(?:==|!=)\s*[\"'`]?" + re.escape(v), line):
         return None  # a comparison, not an assignment
     if is_strong(v):
