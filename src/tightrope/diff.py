@@ -31,8 +31,8 @@ class AddedLines(Sequence[AddedLine]):
     __slots__ = ("_numbers", "_ends", "_parts", "_text")
 
     def __init__(self, lines: Iterable[AddedLine] = ()) -> None:
-        self._numbers = array("q")
-        self._ends = array("q")
+        self._numbers = array("I")  # 4 bytes a line; a file's added text stays under 4 GiB
+        self._ends = array("I")
         self._parts: list[str] = []  # lines appended since the last read
         self._text = ""
         for line in lines:
