@@ -4,14 +4,17 @@
 
 Pipeline, per file:
 1. Prefilter: ONE case-insensitive regex built (lazily, once) from every detector's
-   keywords and the detect-secrets plugins' trigger keywords, run over the whole added
-   text at once. Only lines it hits go further; most lines of a diff never do.
-2. Our detectors (`tightrope.scan.detectors.ALL`, priority order) on the hit lines:
-   regex -> checksum verdict (INVALID: dropped; VALID: HIGH confidence, no heuristics;
-   UNKNOWN: placeholder, masked-span, entropy and context checks).
-3. detect-secrets' plugins (imported on the first hit line, never for a clean diff),
-   their values run through detect-secrets' heuristic filters and ours.
-4. One finding per (line, secret span): a span a detector already claimed (reported or
+   keywords, the detect-secrets plugins' trigger keywords and the keyword-assignment
+   names, run over the whole added text at once, plus one pass of the anchors of the
+   detectors that need no keyword (Discord's token structure). Only lines they hit go
+   further; most lines of a diff never do, and no line object is built for the others.
+2. Our detectors (`tightrope.scan.detectors.ALL`, priority order) whose keywords the line
+   holds: regex -> checksum verdict (INVALID: dropped; VALID: HIGH confidence, no
+   heuristics; UNKNOWN: placeholder, masked-span, entropy and context checks).
+3. detect-secrets' vendor plugins, each imported only when a line holds its trigger word
+   and its value's shape; their values run through detect-secrets' heuristic filters and ours.
+4. Keyword assignments (`detectors.keywords`): the value's rung on the blocking ladder.
+5. One finding per (line, secret span): a span a detector already claimed (reported or
    judged not secret) is not reported again by a later detector or plugin.
 
 No network, no files read, no process-global settings. Inline allow comments and
