@@ -10,6 +10,7 @@ from tightrope.diff import FileChange
 from tightrope.findings import Finding, Report
 from tightrope.gitio import ChangeSet
 from tightrope.policy import Policy
+from tightrope.redaction import redact
 from tightrope.suppress import inline_allowed
 
 SCANNERS = ("secrets", "patterns", "dependencies")
@@ -92,4 +93,4 @@ def check(
         report.notes += [v for v in verdicts if isinstance(v, str)]
         report.findings.append(apply_policy(f, policy))
     report.findings.sort(key=Finding.sort_key)
-    return report
+    return redact(report, {("", path): text for path, text in lines.items()})

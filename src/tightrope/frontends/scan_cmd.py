@@ -94,8 +94,10 @@ def output_pairs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
 
 
 def emit(report, pairs: list[tuple[str, str | None]]) -> None:
+    from tightrope.redaction import redact
     from tightrope.report import render
 
+    redact(report)  # whichever front end built it: nothing unmasked reaches a renderer
     for fmt, out in pairs:
         if out is None:
             color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ

@@ -27,7 +27,7 @@ from typing import Optional, Sequence
 
 from tightrope.diff import AddedLine
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
-from tightrope.redact import preview, redact_line
+from tightrope.redact import Masker, preview
 
 from . import secret_filters as sf
 from .detectors import ALL as DETECTORS
@@ -132,6 +132,13 @@ def scan_lines(path: str, lines: Sequence[AddedLine]) -> list[Finding]:
         if candidates:
             findings += _findings(path, line, candidates)
     return findings
+
+
+def secret_values(path: str, text: str) -> list[str]:
+    """Every value the detectors judge a secret on one line of `path` (no context lines):
+    what the report's redactor masks in every finding, whichever scanner made it."""
+    found = _scan_line(path, text, None, sf.is_lock_file(path), False)
+    return [v for c in found for v in (c.secret, c.fingerprint_value)]
 
 
 def _span(m: re.Match) -> tuple[int, int]:
@@ -256,12 +263,6 @@ def _under_encrypted_data(lines: Sequence[AddedLine], i: int) -> bool:
 
 # ------------------------------------------------------------------ findings
 
-def _redact_all(text: str, secrets: list[str]) -> str:
-    for s in sorted(set(secrets), key=len, reverse=True):
-        text = redact_line(text, s)
-    return text
-
-
 def _trim(snippet: str, focus: str) -> str:
     snippet = snippet.strip()
     if len(snippet) <= SNIPPET_MAX:
@@ -274,7 +275,7 @@ def _trim(snippet: str, focus: str) -> str:
 
 def _findings(path: str, line: AddedLine, candidates: list[_Candidate]) -> list[Finding]:
     secrets = [c.secret for c in candidates] + [c.fingerprint_value for c in candidates]
-    snippet = _redact_all(line.text, secrets)
+    snippet = Masker(secrets).mask(line.text)
     out = []
     for c in candidates:
         what = f"{c.title} {preview(c.secret)} added" if c.show_preview else f"{c.title} added"
