@@ -30,3 +30,12 @@ class PolicyError(TightropeError):
 
 class GitError(TightropeError):
     """git refused: an unknown revision, not a repository, a shallow clone…"""
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised in the main thread so that every `finally` and
+    TemporaryDirectory runs (no post-change copy of a file is left behind)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
