@@ -21,7 +21,7 @@ _PUBLIC_PREFIXES = tuple(sorted((
     "h" + "f_", "AK" + "IA", "AS" + "IA", "AI" + "za", "xox" + "b-", "xox" + "p-", "xox" + "a-", "xox" + "e-",
     "SG" + ".", "shp" + "at_", "shp" + "ss_", "shp" + "ca_", "dop" + "_v1_", "doo" + "_v1_", "dapi",
     "hv" + "s.", "gs" + "k_", "r8" + "_", "xa" + "i-", "lsv2" + "_pt_", "lsv2" + "_sk_", "ppl" + "x-",
-    "pcs" + "k_", "HR" + "KU-", "sq0" + "csp-", "ey" + "J",
+    "pcs" + "k_", "HR" + "KU-", "sq0" + "csp-", "ey" + "J", "https://hooks.slack.com/services/",
 ), key=len, reverse=True))
 
 TOKEN_CHARS = frozenset(string.ascii_letters + string.digits + "_-")
@@ -68,7 +68,9 @@ def credential_run(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _whole_token(text: str, start: int, end: int) -> bool:
-    return (start == 0 or text[start - 1] not in _WORD_CHARS) and (end == len(text) or text[end] not in _WORD_CHARS)
+    """Not part of a longer word, dotted name or dashed name (`app.config`, `my-config`)."""
+    joined = _WORD_CHARS | {".", "-"}
+    return (start == 0 or text[start - 1] not in joined) and (end == len(text) or text[end] not in joined)
 
 
 class Masker:
