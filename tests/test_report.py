@@ -210,6 +210,7 @@ def test_json_shape_and_order():
         "snippet": f'key = "{PREVIEW}"', "title": "OpenAI API key",
         "help": "Load it from the environment or a secret manager; revoke this key.",
         "blocking": True, "commit": "", "tags": ["OWASP-A07:2021"],
+        "author": "", "date": "", "present_at_head": None,
     }
     evals = [f for f in data["findings"] if f["rule_id"] == "pattern.python.llm-output-to-eval"]
     assert evals[0]["cwe"] == ["CWE-95"]  # "CWE-95: Improper ..." normalised

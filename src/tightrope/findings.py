@@ -79,8 +79,11 @@ class Finding:
     title: str = ""  # short rule name, for rule lists (SARIF, text headers)
     help: str = ""  # how to fix
     tags: tuple[str, ...] = ()  # e.g. OWASP categories
-    commit: str = ""  # identity findings point at a commit
+    commit: str = ""  # identity findings point at a commit; so do secrets found commit by commit
     blocking: bool = False  # set by the core from the policy
+    author: str = ""  # the commit's author (history and per-commit scans)
+    date: str = ""  # the commit's author date, ISO 8601
+    present_at_head: bool | None = None  # is the value still at HEAD? None: not asked
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

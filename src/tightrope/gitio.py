@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from tightrope.diff import FileChange, parse_diff, whole_file_as_added
+from tightrope.diff import FileChange, added_between, decode_text, parse_diff, whole_file_as_added
 from tightrope.errors import GitError, UsageError
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 INDEX = ":"  # ChangeSet.rev for content read from the index
 _DIFF_FLAGS = [
     "--no-color", "--no-ext-diff", "--no-textconv", "-U0", "-M", "--submodule=short",
-    "--src-prefix=a/", "--dst-prefix=b/", "--ignore-submodules=none",
+    "--src-prefix=a/", "--dst-prefix=b/", "--ignore-submodules=none", "--full-index",
 ]
 
 
@@ -59,10 +59,13 @@ class ChangeSet:
     """
 
     changes: list[FileChange]
-    source: str  # staged | range | patch | all | commit
+    source: str  # staged | range | patch | all | commit | history
     root: Path | None = None
     rev: str = ""
     notes: list[str] = field(default_factory=list)
+    # `git log` revision arguments: the commits whose own added lines are scanned one by
+    # one (a range, a push, history), so that nothing added and removed again slips past.
+    history: tuple[str, ...] = ()
 
     def read_files(self, paths: list[str]) -> dict[str, bytes]:
         """Post-change content of `paths` from the index or the head commit (never the work tree)."""
@@ -116,7 +119,7 @@ def _has_head(root: Path) -> bool:
 def staged(root: Path) -> ChangeSet:
     base = "HEAD" if _has_head(root) else EMPTY_TREE
     data = run_git(root, "diff", "--cached", *_DIFF_FLAGS, base, "--")
-    return ChangeSet(parse_diff(data), "staged", root, INDEX)
+    return ChangeSet(_judged(root, parse_diff(data)), "staged", root, INDEX)
 
 
 def commit_range(root: Path, spec: str) -> ChangeSet:
@@ -135,8 +138,8 @@ def commit_range(root: Path, spec: str) -> ChangeSet:
                 "fetch more history: `git fetch --unshallow` (or `fetch-depth: 0` in CI)",
             )
         merge_base = EMPTY_TREE  # unrelated histories: everything in HEAD is new
-    changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, merge_base, head, "--"))
-    cs = ChangeSet(changes, "range", root, head)
+    changes = _judged(root, parse_diff(run_git(root, "diff", *_DIFF_FLAGS, merge_base, head, "--")))
+    cs = ChangeSet(changes, "range", root, head, history=(head, f"^{base}"))
     if merge_base == head:
         cs.notes.append(f"empty range {spec}: nothing to scan")
     return cs
@@ -150,8 +153,8 @@ def unpushed(root: Path, remote: str, local: str = "HEAD") -> ChangeSet:
         return ChangeSet([], "range", root, head, ["nothing to push: nothing to scan"])
     parents = run_git(root, "rev-list", "--parents", "-n", "1", shas[0].decode()).split()[1:]
     base = parents[0].decode() if parents else EMPTY_TREE
-    changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, base, head, "--"))
-    return ChangeSet(changes, "range", root, head)
+    changes = _judged(root, parse_diff(run_git(root, "diff", *_DIFF_FLAGS, base, head, "--")))
+    return ChangeSet(changes, "range", root, head, history=(head, "--not", f"--remotes={remote}"))
 
 
 def last_commit(root: Path) -> ChangeSet:
@@ -160,7 +163,7 @@ def last_commit(root: Path) -> ChangeSet:
     head = resolve(root, "HEAD")
     parents = run_git(root, "rev-list", "--parents", "-n", "1", head).split()[1:]
     parent = parents[0].decode() if parents else EMPTY_TREE
-    changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, parent, head, "--"))
+    changes = _judged(root, parse_diff(run_git(root, "diff", *_DIFF_FLAGS, parent, head, "--")))
     cs = ChangeSet(changes, "commit", root, head)
     if len(parents) > 1:
         cs.notes.append(f"{head[:12]} is a merge commit: scanned what it brings in over its first parent")
@@ -185,6 +188,113 @@ def tracked_files(root: Path) -> ChangeSet:
     changes = [whole_file_as_added(p, blobs.get(p, b"")) for p in paths]
     changes += [FileChange(path=s, status="added", skipped="submodule") for s in submodules]
     return ChangeSet(changes, "all", root, INDEX)
+
+
+class BlobReader:
+    """One `git cat-file --batch` process for many reads (blob ids or `rev:path`)."""
+
+    def __init__(self, root: Path) -> None:
+        self._proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def read(self, spec: str) -> bytes | None:
+        assert self._proc.stdin and self._proc.stdout
+        self._proc.stdin.write(spec.encode("utf-8", "surrogateescape") + b"\n")
+        self._proc.stdin.flush()
+        header = self._proc.stdout.readline().split(b" ")
+        if len(header) != 3:
+            return None
+        data = self._proc.stdout.read(int(header[2]) + 1)[:-1]
+        return data if header[1] == b"blob" else None
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.stdin.close()  # type: ignore[union-attr]
+            self._proc.wait()
+
+    def __enter__(self) -> "BlobReader":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def judge_binary(reader: BlobReader, change: FileChange) -> None:
+    """git called this change binary (a NUL byte, UTF-16, `.gitattributes` `-diff` or
+    `binary`): decide by content. Text is scanned like any diff; what stays binary keeps
+    `skipped` and is reported as not scanned."""
+    new = reader.read(change.blob) if change.blob else None
+    text = decode_text(new) if new is not None else None
+    if text is None:
+        return
+    old = reader.read(change.old_blob) if change.old_blob else b""
+    change.added = added_between(decode_text(old or b"") or "", text)
+    change.skipped = ""
+
+
+def _judged(root: Path, changes: list[FileChange]) -> list[FileChange]:
+    binaries = [c for c in changes if c.skipped == "binary file" and c.blob]
+    if binaries:
+        with BlobReader(root) as reader:
+            for c in binaries:
+                judge_binary(reader, c)
+    return changes
+
+
+@dataclass
+class Commit:
+    sha: str
+    author: str
+    date: str  # author date, ISO 8601
+    changes: list[FileChange]
+
+
+_COMMIT_MARK = b"\0tightrope-commit "
+
+
+def log_commits(root: Path, revs: tuple[str, ...] | list[str], reader: BlobReader | None = None) -> Iterator[Commit]:
+    """Each commit of `revs` (oldest first) with the lines it adds over its first parent,
+    from ONE `git log -p` stream read commit by commit (memory: the largest commit).
+    Merge commits bring nothing of their own here (their side's commits are listed)."""
+    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+    cmd = ["git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "log", "--reverse", "--topo-order",
+           "-p", "--format=%x00tightrope-commit %H%x1f%an%x1f%aI", *_DIFF_FLAGS,
+           *revs, "--"]
+    import tempfile
+
+    errors = tempfile.TemporaryFile()  # git's messages (never content); a pipe could fill up
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=errors, env=env)
+    assert proc.stdout is not None
+    try:
+        header: bytes | None = None
+        chunk: list[bytes] = []
+        for line in proc.stdout:
+            if line.startswith(_COMMIT_MARK):
+                if header is not None:
+                    yield _commit(header, chunk, reader)
+                header, chunk = line[len(_COMMIT_MARK):].rstrip(b"\n"), []
+            else:
+                chunk.append(line)
+        if header is not None:
+            yield _commit(header, chunk, reader)
+        if proc.wait() != 0:
+            errors.seek(0)
+            raise GitError(f"git log failed: {errors.read().decode(errors='replace').strip()}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        errors.close()
+
+
+def _commit(header: bytes, chunk: list[bytes], reader: BlobReader | None) -> Commit:
+    sha, author, date = (header.split(b"\x1f") + [b"", b""])[:3]
+    changes = parse_diff(b"".join(chunk))
+    if reader is not None:
+        for c in changes:
+            if c.skipped == "binary file" and c.blob:
+                judge_binary(reader, c)
+    return Commit(sha.decode(), author.decode("utf-8", "replace"), date.decode(), changes)
 
 
 def patch(data: bytes, root: Path | None = None) -> ChangeSet:
