@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from fnmatch import fnmatchcase
-from typing import Iterable
+from typing import Callable, Iterable
 
 from tightrope.diff import FileChange, whole_file_as_added
 from tightrope.findings import Confidence, Finding, Report, Severity, fingerprint
@@ -64,36 +64,60 @@ def _unscanned(change: FileChange, commit: str = "") -> Finding:
     )
 
 
-def _scan_commits(changeset: ChangeSet, policy: Policy, sources: dict) -> tuple[list[Finding], list[Finding]]:
+def _scan_commits(changeset: ChangeSet, policy: Policy, sources: dict,
+                  progress: Callable[[int, int], None] | None = None) -> tuple[list[Finding], list[Finding], int, int]:
     """Secrets in each commit's own added lines, a blob once (oldest first, so a finding
     names the commit that added the value): what a net diff misses when a commit adds a
-    token and a later one removes it. Returns (secret findings, not-scanned findings)."""
+    token and a later one removes it. Returns (secret findings, not-scanned findings,
+    files scanned, lines scanned)."""
     from tightrope import gitio
     from tightrope.scan import secrets
 
     found: list[Finding] = []
     unscanned: list[Finding] = []
-    seen: set[str] = set()
+    files = lines = 0
+    seen: set[bytes] = set()  # blob ids, 20 bytes each: memory is bounded by the number of blobs
     assert changeset.root is not None
+    total = gitio.count_commits(changeset.root, changeset.history) if progress else 0
     with gitio.BlobReader(changeset.root) as reader:
-        for commit in gitio.log_commits(changeset.root, changeset.history, reader):
+        for done, commit in enumerate(gitio.log_commits(changeset.root, changeset.history, reader), start=1):
+            if progress:
+                progress(done, total)
             for change in commit.changes:
                 change = _moved_in(change, policy, lambda p: reader.read(f"{commit.sha}:{p}"))
                 if _excluded(change.path, policy.exclude) or change.status == "deleted":
                     continue
-                if change.blob and change.blob in seen:
+                blob = bytes.fromhex(change.blob) if change.blob else b""
+                if blob and blob in seen:
                     continue
-                seen.add(change.blob)
+                seen.add(blob)
                 if change.skipped == "binary file":
                     unscanned.append(_unscanned(change, commit.sha))
                 if not change.is_scannable or not change.added:
                     continue
+                files, lines = files + 1, lines + len(change.added)
                 hits = secrets.scan_lines(change.path, change.added)
                 if hits:
                     sources[(commit.sha, change.path)] = {a.number: a.text for a in change.added}
                 found += [dataclasses.replace(f, commit=commit.sha, author=commit.author, date=commit.date)
                           for f in hits]
-    return found, unscanned
+        if changeset.source == "history" and found:
+            at_head = _fingerprints_at(reader, changeset.rev, {f.path for f in found}) if changeset.rev else set()
+            found = [dataclasses.replace(f, present_at_head=f.fingerprint in at_head) for f in found]
+    return found, unscanned, files, lines
+
+
+def _fingerprints_at(reader, rev: str, paths: set[str]) -> set[str]:
+    """Fingerprints of the secrets in these files as they are at `rev` (HEAD)."""
+    from tightrope.scan import secrets
+
+    out: set[str] = set()
+    for path in sorted(paths):
+        content = reader.read(f"{rev}:{path}")
+        if content is not None:
+            change = whole_file_as_added(path, content)
+            out |= {f.fingerprint for f in secrets.scan_lines(path, change.added)}
+    return out
 
 
 def apply_policy(finding: Finding, policy: Policy) -> Finding:
@@ -111,7 +135,10 @@ def check(
     *,
     scanners: Iterable[str] = SCANNERS,
     baseline: frozenset[str] | set[str] = frozenset(),
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
+    """Scan `changeset` under `policy`. `progress(done, total)` is called per commit of a
+    history scan (the front end draws it on a terminal)."""
     scanners = set(scanners)
     report = Report(notes=list(changeset.notes))
     changes = [_moved_in(c, policy, lambda p: changeset.read_files([p]).get(p)) for c in changeset.changes]
@@ -131,7 +158,9 @@ def check(
         if changeset.source in _CI_SOURCES:
             raw += [_unscanned(c) for c in changes if c.skipped == "binary file" and not _excluded(c.path, policy.exclude)]
         if changeset.history and changeset.root is not None:
-            by_commit, unscanned = _scan_commits(changeset, policy, sources)
+            by_commit, unscanned, n_files, n_lines = _scan_commits(changeset, policy, sources, progress)
+            if changeset.source == "history":
+                report.scanned_files, report.scanned_lines = n_files, n_lines
             net = {f.fingerprint for f in raw}
             for f in by_commit:
                 if f.fingerprint in net:

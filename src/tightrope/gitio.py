@@ -145,6 +145,24 @@ def commit_range(root: Path, spec: str) -> ChangeSet:
     return cs
 
 
+def history(root: Path, spec: str) -> ChangeSet:
+    """Every commit `spec` names (`--all`, a revision, or `A..B`), scanned commit by commit."""
+    if spec == "--all":
+        revs: tuple[str, ...] = ("--all",)
+    elif ".." in spec:
+        sep = "..." if "..." in spec else ".."
+        base, head = spec.split(sep, 1)
+        revs = (resolve(root, head or "HEAD"), f"^{resolve(root, base or 'HEAD')}")
+    else:
+        revs = (resolve(root, spec),)
+    head = resolve(root, "HEAD") if _has_head(root) else ""
+    return ChangeSet([], "history", root, head, history=revs)
+
+
+def count_commits(root: Path, revs: tuple[str, ...]) -> int:
+    return int(run_git(root, "rev-list", "--count", *revs, "--").strip() or 0)
+
+
 def unpushed(root: Path, remote: str, local: str = "HEAD") -> ChangeSet:
     """A first push (no remote ref): what `local` has that no ref of `remote` has."""
     head = resolve(root, local)

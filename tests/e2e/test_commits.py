@@ -134,3 +134,76 @@ def test_binary_content_that_cannot_be_scanned_is_a_finding_in_ci_and_a_note_loc
     [f] = report["findings"]
     assert (f["rule_id"], f["path"], f["blocking"]) == ("secret.not-scanned", "blob.bin", False)
     assert f["commit"] in ("", added)
+
+
+# ------------------------------------------------------------------ history
+
+def _history_repo(repo) -> dict[str, str]:
+    """A secret added, then three commits later removed; another still present; one on a
+    side branch HEAD never reaches."""
+    shas = {"base": repo.commit({"README.md": "hello\n"}, message="base")}
+    shas["added"] = repo.commit({"conf.py": f'TOKEN = "{github_classic(seed="hist")}"\n'},
+                                message="add", env={"GIT_AUTHOR_NAME": "Ada Agent", "GIT_AUTHOR_DATE": "2024-03-04T05:06:07+00:00"})
+    repo.commit({"x.py": "x = 1\n"})
+    repo.commit({"y.py": "y = 2\n"})
+    repo.commit({"conf.py": 'TOKEN = os.environ["TOKEN"]\n'}, message="remove")
+    shas["kept"] = repo.commit({"keep.py": f'GROQ_API_KEY = "{groq_key(seed="kept")}"\n'})
+    repo.git("checkout", "-q", "-b", "side")
+    shas["side"] = repo.commit({"side.py": f'KEY = "{anthropic_key(seed="side")}"\n'})
+    repo.git("checkout", "-q", "main")
+    return shas
+
+
+def test_history_names_the_commit_that_added_a_secret_removed_three_commits_later(repo, tmp_path):
+    shas = _history_repo(repo)
+    sarif = tmp_path / "h.sarif"
+    res = run_cli("scan", "--history", "--format", "sarif", "--format", "json", "--output", str(sarif), cwd=repo.path)
+    assert res.returncode == 1 and res.stderr == b"", res.stderr  # no progress bar when not a terminal
+    found = {f["path"]: f for f in json.loads(res.stdout)["findings"]}
+    assert set(found) == {"conf.py", "keep.py"}  # the side branch is not reachable from HEAD
+    gone = found["conf.py"]
+    assert (gone["commit"], gone["author"], gone["date"], gone["present_at_head"]) == \
+        (shas["added"], "Ada Agent", "2024-03-04T05:06:07+00:00", False)
+    assert (found["keep.py"]["commit"], found["keep.py"]["present_at_head"]) == (shas["kept"], True)
+    results = json.loads(sarif.read_text())["runs"][0]["results"]
+    assert {r["properties"]["commit"] for r in results} == {shas["added"], shas["kept"]}
+    text = run_cli("scan", "--history", cwd=repo.path).stdout.decode()
+    assert f"added in commit {shas['added'][:12]} by Ada Agent, 2024-03-04" in text
+
+
+def test_history_of_a_range_and_of_all_refs(repo):
+    shas = _history_repo(repo)
+    _, report = _scan_json(repo, "--history", f"{shas['added']}..HEAD")
+    assert [f["path"] for f in report["findings"]] == ["keep.py"]
+    _, report = _scan_json(repo, "--all-refs")
+    assert {f["path"]: f["commit"] for f in report["findings"]}["side.py"] == shas["side"]
+
+
+def test_baseline_history_accepts_what_history_holds(repo):
+    _history_repo(repo)
+    assert run_cli("baseline", "--history", cwd=repo.path).returncode == 0
+    rc, report = _scan_json(repo, "--history")
+    assert rc == 0 and report["findings"] == [] and report["summary"]["suppressed"] == 2
+    repo.commit({"new.py": f'KEY = "{anthropic_key(seed="new")}"\n'})
+    rc, report = _scan_json(repo, "--history")
+    assert rc == 1 and [f["path"] for f in report["findings"]] == ["new.py"]
+
+
+def test_history_scans_secrets_only(repo):
+    repo.commit({"README.md": "hello\n"})
+    res = run_cli("scan", "--history", "--scanners", "patterns", cwd=repo.path)
+    assert res.returncode == 2 and b"secrets only" in res.stderr
+
+
+def test_history_progress_only_on_a_terminal(repo):
+    import pty
+
+    _history_repo(repo)
+    master, slave = pty.openpty()
+    env = {**os.environ, **GIT_ENV, "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "tightrope", "scan", "--history"], cwd=repo.path, env=env,
+                          stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    shown = os.read(master, 65536).decode()
+    os.close(master)
+    assert proc.returncode == 1 and "scanning history 6/6 commits" in shown

@@ -19,6 +19,10 @@ def add_scan_arguments(p: argparse.ArgumentParser) -> None:
     what.add_argument("--range", metavar="BASE..HEAD", help="a commit range (what CI uses)")
     what.add_argument("--patch", metavar="FILE", help="a unified diff from FILE, or - for stdin")
     what.add_argument("--all", action="store_true", help="every tracked file as if newly added")
+    what.add_argument("--history", nargs="?", const="HEAD", metavar="REV-RANGE",
+                      help="secrets in every commit's added lines (default: all HEAD reaches; or A..B), "
+                           "each finding with its commit, author, date and whether it is still at HEAD")
+    what.add_argument("--all-refs", action="store_true", help="--history over every branch and tag")
     p.add_argument("-C", dest="repo", default=".", metavar="DIR", help="the repository (default: .)")
     p.add_argument("--policy", type=Path, help="policy file (default: .tightrope.toml or pyproject's [tool.tightrope])")
     p.add_argument("--scanners", default=DEFAULT_SCANNERS,
@@ -49,6 +53,8 @@ def select_changes(args: argparse.Namespace):
             root = None  # a patch needs no repository
         return gitio.patch(data, root)
     root = gitio.repo_root(args.repo)
+    if args.history or args.all_refs:
+        return gitio.history(root, "--all" if args.all_refs else args.history)
     if args.range:
         return gitio.commit_range(root, args.range)
     if args.all:
@@ -71,7 +77,7 @@ def _read_patch(name: str) -> bytes:
         raise UsageError(f"cannot read patch {name}: {e.strerror}", "give a readable file, or - for stdin")
 
 
-def parse_scanners(text: str) -> tuple[str, ...]:
+def parse_scanners(text: str, *, history: bool = False) -> tuple[str, ...]:
     from tightrope.core import SCANNERS
 
     names = tuple(s.strip() for s in text.split(",") if s.strip())
@@ -79,7 +85,29 @@ def parse_scanners(text: str) -> tuple[str, ...]:
     if unknown or not names:
         raise UsageError(f"unknown scanner(s): {', '.join(unknown) or '(none given)'}",
                          f"choose from {', '.join(SCANNERS)}")
+    if history:  # what history holds that matters is secrets: code and dependencies are judged at HEAD
+        if text != DEFAULT_SCANNERS and names != ("secrets",):
+            raise UsageError("--history scans secrets only", "drop --scanners, or use --scanners secrets")
+        return ("secrets",)
     return names
+
+
+def history_progress():
+    """A progress line on a terminal (stderr), nothing in CI logs or pipes."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.1 or done == total:
+            last[0] = now
+            sys.stderr.write(f"\rtightrope: scanning history {done}/{total} commits" + ("\n" if done == total else ""))
+            sys.stderr.flush()
+
+    return show
 
 
 def output_pairs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
@@ -114,12 +142,12 @@ def run(args: argparse.Namespace) -> int:
     from tightrope import core, policy, suppress
 
     pairs = output_pairs(args)
-    scanners = parse_scanners(args.scanners)
+    scanners = parse_scanners(args.scanners, history=bool(args.history or args.all_refs))
     changeset = select_changes(args)
     pol = policy.load(changeset.root, args.policy)
     baseline: set[str] = set()
     if not args.no_baseline and changeset.root is not None:
         baseline = suppress.load_baseline(changeset.root / pol.baseline)
-    report = core.check(changeset, pol, scanners=scanners, baseline=baseline)
+    report = core.check(changeset, pol, scanners=scanners, baseline=baseline, progress=history_progress())
     emit(report, pairs)
     return EXIT_BLOCKING if report.blocking else EXIT_OK
