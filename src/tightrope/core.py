@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from fnmatch import fnmatchcase
 from typing import Callable, Iterable
 
@@ -80,7 +81,10 @@ def _scan_commits(changeset: ChangeSet, policy: Policy, sources: dict,
     assert changeset.root is not None
     total = gitio.count_commits(changeset.root, changeset.history) if progress else 0
     with gitio.BlobReader(changeset.root) as reader:
-        for done, commit in enumerate(gitio.log_commits(changeset.root, changeset.history, reader), start=1):
+        keywords = re.compile(secrets.prefilter().pattern.encode())  # matched against lower-cased bytes
+        commits = gitio.log_commits(changeset.root, changeset.history, reader, keywords,
+                                    renames=changeset.source != "history")
+        for done, commit in enumerate(commits, start=1):
             if progress:
                 progress(done, total)
             for change in commit.changes:

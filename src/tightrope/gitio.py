@@ -9,6 +9,7 @@ diff, no pager): one `git diff` and, when patterns need whole files, one
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,31 +271,31 @@ class Commit:
 _COMMIT_MARK = b"\0tightrope-commit "
 
 
-def log_commits(root: Path, revs: tuple[str, ...] | list[str], reader: BlobReader | None = None) -> Iterator[Commit]:
+_MUST_PARSE = re.compile(rb"^(?:Binary files |GIT binary patch|rename from |copy from )", re.MULTILINE)
+
+
+def log_commits(root: Path, revs: tuple[str, ...] | list[str], reader: BlobReader | None = None,
+                keywords: "re.Pattern[bytes] | None" = None, renames: bool = True) -> Iterator[Commit]:
     """Each commit of `revs` (oldest first) with the lines it adds over its first parent,
     from ONE `git log -p` stream read commit by commit (memory: the largest commit).
-    Merge commits bring nothing of their own here (their side's commits are listed)."""
+    Merge commits bring nothing of their own here (their side's commits are listed).
+
+    With `keywords` (a pattern of lower-case bytes), a commit whose patch matches none of
+    them (and has no binary or renamed file, judged separately) is yielded unparsed.
+    `renames=False` (a whole history): a moved file is a deleted and an added blob, and
+    the added blob was already scanned at its old path unless that path was excluded."""
     env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+    flags = _DIFF_FLAGS if renames else [f for f in _DIFF_FLAGS if f != "-M"] + ["--no-renames"]
     cmd = ["git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "log", "--reverse", "--topo-order",
-           "-p", "--format=%x00tightrope-commit %H%x1f%an%x1f%aI", *_DIFF_FLAGS,
-           *revs, "--"]
+           "-p", "--format=%x00tightrope-commit %H%x1f%an%x1f%aI", *flags, *revs, "--"]
     import tempfile
 
     errors = tempfile.TemporaryFile()  # git's messages (never content); a pipe could fill up
     proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=errors, env=env)
     assert proc.stdout is not None
     try:
-        header: bytes | None = None
-        chunk: list[bytes] = []
-        for line in proc.stdout:
-            if line.startswith(_COMMIT_MARK):
-                if header is not None:
-                    yield _commit(header, chunk, reader)
-                header, chunk = line[len(_COMMIT_MARK):].rstrip(b"\n"), []
-            else:
-                chunk.append(line)
-        if header is not None:
-            yield _commit(header, chunk, reader)
+        for header, data in _split_commits(proc.stdout):
+            yield _commit(header, data, reader, keywords)
         if proc.wait() != 0:
             errors.seek(0)
             raise GitError(f"git log failed: {errors.read().decode(errors='replace').strip()}")
@@ -305,9 +306,38 @@ def log_commits(root: Path, revs: tuple[str, ...] | list[str], reader: BlobReade
         errors.close()
 
 
-def _commit(header: bytes, chunk: list[bytes], reader: BlobReader | None) -> Commit:
+def _split_commits(stream, block: int = 1 << 20) -> Iterator[tuple[bytes, bytes]]:
+    """(header, patch) per commit from `git log` output read in large blocks; each byte is
+    searched once, and only the commit being read is held."""
+    buf, scan = bytearray(), 1
+    while True:
+        more = stream.read(block)
+        buf += more
+        start = 0
+        at = buf.find(_COMMIT_MARK, scan)
+        while at >= 0:
+            yield _header_and_patch(buf, start, at)
+            start = at
+            at = buf.find(_COMMIT_MARK, at + 1)
+        if not more:
+            if len(buf) > start:
+                yield _header_and_patch(buf, start, len(buf))
+            return
+        del buf[:start]
+        scan = max(1, len(buf) - len(_COMMIT_MARK) + 1)
+
+
+def _header_and_patch(buf: bytearray, start: int, end: int) -> tuple[bytes, bytes]:
+    nl = buf.find(b"\n", start, end)
+    nl = end if nl < 0 else nl
+    return bytes(buf[start + len(_COMMIT_MARK):nl]), bytes(buf[nl + 1:end])
+
+
+def _commit(header: bytes, data: bytes, reader: BlobReader | None,
+            keywords: "re.Pattern[bytes] | None") -> Commit:
     sha, author, date = (header.split(b"\x1f") + [b"", b""])[:3]
-    changes = parse_diff(b"".join(chunk))
+    skip = keywords is not None and not keywords.search(data.lower()) and not _MUST_PARSE.search(data)
+    changes = [] if skip else parse_diff(data)
     if reader is not None:
         for c in changes:
             if c.skipped == "binary file" and c.blob:

@@ -207,3 +207,25 @@ def test_history_progress_only_on_a_terminal(repo):
     shown = os.read(master, 65536).decode()
     os.close(master)
     assert proc.returncode == 1 and "scanning history 6/6 commits" in shown
+
+
+def test_history_scans_a_file_moved_out_of_an_excluded_path_but_not_a_plain_move(repo):
+    repo.commit({".tightrope.toml": 'exclude = ["fixtures/**"]\n',
+                 "fixtures/k.py": f'GROQ_API_KEY = "{groq_key(seed="hmove")}"\n',
+                 "src/a.py": f'GROQ_API_KEY = "{groq_key(seed="hplain")}"\n'})
+    first = repo.git("rev-parse", "HEAD")
+    repo.git("mv", "fixtures/k.py", "k.py")
+    repo.git("mv", "src/a.py", "b.py")
+    moved = repo.commit(message="move")
+    _, report = _scan_json(repo, "--history")
+    assert sorted((f["path"], f["commit"]) for f in report["findings"]) == [("k.py", moved), ("src/a.py", first)]
+
+
+def test_a_range_that_moves_a_baselined_secret_stays_clean(repo):
+    repo.commit({"src/a.py": f'GROQ_API_KEY = "{groq_key(seed="based")}"\n'})
+    assert run_cli("baseline", cwd=repo.path).returncode == 0
+    base = repo.commit(message="baseline")
+    repo.git("mv", "src/a.py", "src/b.py")
+    repo.commit(message="move")
+    rc, report = _scan_json(repo, "--range", f"{base}..HEAD")
+    assert rc == 0 and report["findings"] == []
