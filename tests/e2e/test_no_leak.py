@@ -80,23 +80,28 @@ def _assert_no_leak(outputs: dict[str, str], values: list[str]) -> None:
             assert not hits, f"{where} leaks {preview(value)} (windows {hits[:3]})"
 
 
-@pytest.mark.parametrize("mode", ["all", "range"])
+@pytest.mark.parametrize("mode", ["all", "range", "history"])
 def test_no_secret_reaches_any_output(repo, tmp_path, mode):
     repo.commit({"README.md": "x\n"})
     values = _plant(repo)
     args = ["--all"]
-    if mode == "range":
+    if mode != "all":
         repo.commit(message="add")
-        args = ["--range", "HEAD~1..HEAD"]
+        repo.git("rm", "-q", "-r", "s0")  # removed again: history still holds it
+        repo.commit(message="remove one")
+        args = ["--range", "HEAD~2..HEAD"] if mode == "range" else ["--history"]
     outs = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "sarif")}
     res = run_cli("scan", *args, "--format", "json", "--format", "sarif", "--format", "text",
                   "--output", str(outs["json"]), "--output", str(outs["sarif"]), cwd=repo.path)
     assert res.returncode == 1, res.stderr.decode()
     report = json.loads(outs["json"].read_text())
     kinds = {f["kind"] for f in report["findings"]}
-    assert {"secret", "pattern", "dependency"} <= kinds, kinds
-    # the lines that carry other findings really are the planted ones
-    assert sum(1 for f in report["findings"] if f["rule_id"] == "dep.url-dependency") >= 3
+    if mode == "history":  # secrets only, each with its commit
+        assert kinds == {"secret"} and all(f["commit"] for f in report["findings"])
+    else:
+        assert {"secret", "pattern", "dependency"} <= kinds, kinds
+        # the lines that carry other findings really are the planted ones
+        assert sum(1 for f in report["findings"] if f["rule_id"] == "dep.url-dependency") >= 3
     base = run_cli("baseline", *args, cwd=repo.path)
     assert base.returncode == 0, base.stderr.decode()
     outputs = {
