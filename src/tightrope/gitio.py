@@ -280,8 +280,8 @@ def log_commits(root: Path, revs: tuple[str, ...] | list[str], reader: BlobReade
     from ONE `git log -p` stream read commit by commit (memory: the largest commit).
     Merge commits bring nothing of their own here (their side's commits are listed).
 
-    With `keywords` (a pattern of lower-case bytes), a commit whose patch matches none of
-    them (and has no binary or renamed file, judged separately) is yielded unparsed.
+    With `keywords` (a pattern of lower-case bytes), only the files whose patch matches
+    one of them (or that are binary or renamed, judged separately) are parsed.
     `renames=False` (a whole history): a moved file is a deleted and an added blob, and
     the added blob was already scanned at its old path unless that path was excluded."""
     env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
@@ -293,6 +293,7 @@ def log_commits(root: Path, revs: tuple[str, ...] | list[str], reader: BlobReade
     errors = tempfile.TemporaryFile()  # git's messages (never content); a pipe could fill up
     proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=errors, env=env)
     assert proc.stdout is not None
+    _widen_pipe(proc.stdout.fileno())
     try:
         for header, data in _split_commits(proc.stdout):
             yield _commit(header, data, reader, keywords)
@@ -304,6 +305,16 @@ def log_commits(root: Path, revs: tuple[str, ...] | list[str], reader: BlobReade
             proc.kill()
             proc.wait()
         errors.close()
+
+
+def _widen_pipe(fd: int, size: int = 1 << 20) -> None:
+    """Let git run ahead of the parser (Linux: the pipe holds 1 MiB instead of 64 KiB)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), size)
+    except (ImportError, OSError):
+        pass  # another OS, or over /proc/sys/fs/pipe-max-size: the default pipe works too
 
 
 def _split_commits(stream, block: int = 1 << 20) -> Iterator[tuple[bytes, bytes]]:
@@ -333,11 +344,16 @@ def _header_and_patch(buf: bytearray, start: int, end: int) -> tuple[bytes, byte
     return bytes(buf[start + len(_COMMIT_MARK):nl]), bytes(buf[nl + 1:end])
 
 
+_FILE_DIFF = re.compile(rb"^(?=diff --git )", re.MULTILINE)
+
+
 def _commit(header: bytes, data: bytes, reader: BlobReader | None,
             keywords: "re.Pattern[bytes] | None") -> Commit:
     sha, author, date = (header.split(b"\x1f") + [b"", b""])[:3]
-    skip = keywords is not None and not keywords.search(data.lower()) and not _MUST_PARSE.search(data)
-    changes = [] if skip else parse_diff(data)
+    if keywords is not None:  # only the files whose patch holds a keyword are parsed
+        data = b"".join(part for part in _FILE_DIFF.split(data)
+                        if keywords.search(part.lower()) or _MUST_PARSE.search(part))
+    changes = parse_diff(data) if data else []
     if reader is not None:
         for c in changes:
             if c.skipped == "binary file" and c.blob:
