@@ -32,7 +32,7 @@ def test_split_commits_of_nothing():
     ("\ufeffkey = 1\n".encode("utf-32-le"), "key = 1\n"),
     ("\ufeffkey = 1\n".encode("utf-32-be"), "key = 1\n"),
     (b"\xef\xbb\xbfkey = 1\n", "key = 1\n"),
-    (b"# \x00\nkey = 1\n", "# \x00\nkey = 1\n"),  # one NUL does not make text binary
+    (b"# \x00\n" + b"key = 1\n" * 3, "# \x00\n" + "key = 1\n" * 3),  # one NUL does not make text binary
 ])
 def test_decode_text_judges_by_content(raw, text):
     assert decode_text(raw) == text

@@ -207,8 +207,7 @@ def decode_text(content: bytes) -> str | None:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    controls = len(_CONTROL.findall(text))
-    return text if controls <= 2 or controls * 20 <= len(text) else None
+    return text if len(_CONTROL.findall(text)) * 20 <= len(text) else None
 
 
 def text_lines(text: str) -> list[str]:
