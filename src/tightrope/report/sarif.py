@@ -124,6 +124,12 @@ def _result(f: Finding, rule_index: int) -> dict:
     }
     if f.commit:
         properties["commit"] = f.commit
+    if f.author:
+        properties["author"] = f.author
+    if f.date:
+        properties["date"] = f.date
+    if f.present_at_head is not None:
+        properties["presentAtHead"] = f.present_at_head
     result: dict = {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index,
