@@ -316,7 +316,7 @@ def test_sarif_results():
     assert key["level"] == "error"
     assert key["message"] == {"text": "OpenAI API key added"}
     assert key["partialFingerprints"] == {
-        "tightrope/v1": fingerprint("secret.openai-api-key", "src/app.py", "v")}
+        "tightrope/v2": fingerprint("secret.openai-api-key", "src/app.py", "v")}
     assert key["properties"] == {"kind": "secret", "severity": "high", "confidence": "high", "blocking": True}
     assert key["locations"] == [{"physicalLocation": {
         "artifactLocation": {"uri": "src/app.py", "uriBaseId": "%SRCROOT%"},
