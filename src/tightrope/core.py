@@ -51,7 +51,9 @@ def check(
     *,
     scanners: Iterable[str] = SCANNERS,
     baseline: frozenset[str] | set[str] = frozenset(),
+    ci: bool = False,
 ) -> Report:
+    """`ci`: a CI range run (stricter: a pattern scan that could not finish blocks)."""
     scanners = set(scanners)
     report = Report(notes=list(changeset.notes))
     report.notes += _skip_notes(changeset.changes)
@@ -73,7 +75,7 @@ def check(
     if "patterns" in scanners and policy.patterns:
         from tightrope.scan import patterns
 
-        found, notes = patterns.scan(changeset, files, policy)
+        found, notes = patterns.scan(changeset, files, policy, ci=ci)
         raw += found
         report.notes += notes
 

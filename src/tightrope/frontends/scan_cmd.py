@@ -118,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
     baseline: set[str] = set()
     if not args.no_baseline and changeset.root is not None:
         baseline = suppress.load_baseline(changeset.root / pol.baseline)
-    report = core.check(changeset, pol, scanners=scanners, baseline=baseline)
+    # an explicit --range is what CI runs (pre-push hooks reach ranges through pre-commit's env)
+    report = core.check(changeset, pol, scanners=scanners, baseline=baseline, ci=bool(args.range))
     emit(report, pairs)
     return EXIT_BLOCKING if report.blocking else EXIT_OK

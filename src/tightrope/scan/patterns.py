@@ -9,15 +9,19 @@ How a scan runs (issue #3):
 2. A cheap prescan pairs rules with files (language, ``paths.include``, keywords; see
    `candidates`). No pair, no semgrep: most commits never start it.
 3. The candidate files are written to a temp dir under their repository-relative paths
-   (so the rules' ``paths:`` work) and semgrep runs ONCE with the candidate rules
-   (`semgrep_runner`: semgrep-core directly, falling back to the CLIs).
+   (so the rules' ``paths:`` work); a large or minified file is written as slices around
+   its added lines instead (`slices`). Files with the same candidate rules form batches,
+   and `semgrep_runner` runs the batches in parallel, each with only its own rules, within
+   one time budget (the policy's ``time_budget``: `hook_seconds` for local runs,
+   `ci_seconds` for CI range runs).
 4. A match is kept only when its line range touches an added line of its file and its
    (rule, file) pair was a candidate, and becomes a Finding with the rule's metadata.
 
-Bad input never crashes a scan: a file over `MAX_FILE_BYTES` or with a line longer than
-`MAX_LINE_CHARS` (minified or generated code) is skipped with a note, semgrep's own
-errors (a file it cannot parse, a rule that timed out) become notes naming the file but
-never quoting it, and a missing semgrep is one note.
+Nothing is skipped silently. A file some rule did not judge (the rule timed out on it, or
+the budget ran out first) is a `scan.incomplete` finding on its first added line: blocking
+in CI (`ci=True`, set by the front end for `scan --range`), informational in the local
+hook, where a developer is waiting. semgrep's other errors (a file it cannot parse) become
+notes naming the file but never quoting it, and a missing semgrep is one note.
 """
 
 from __future__ import annotations
@@ -42,8 +46,10 @@ if TYPE_CHECKING:
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 PACK_FORMAT = "tightrope-rules/1"  # bump when the cached form of a rule changes
-MAX_FILE_BYTES = 1_000_000
-MAX_LINE_CHARS = 5_000
+BATCH_BYTES = 400_000  # source per semgrep-core process, so the work spreads over the cores
+SLICE_DIR = "~slices"  # slices of large files are written under here (see `slices`)
+INCOMPLETE_RULE = "scan.incomplete"
+UNJUDGED_KINDS = {"Timeout", "Out of memory"}
 KEYWORD_CONTEXT = 10  # lines either side of an added line searched for a rule's keywords
 SNIPPET_CHARS = 200
 MISSING_NOTE = "pattern scanning skipped: semgrep is not installed (pip install 'tightrope[patterns]')"
@@ -434,16 +440,6 @@ def _safe_relpath(path: str) -> str | None:
     return p.as_posix()
 
 
-def _too_big(t: Target) -> str | None:
-    if len(t.content) > MAX_FILE_BYTES:
-        return f"{t.path}: not pattern-scanned ({len(t.content) / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 1_000_000} MB cap)"
-    longest = max((len(line) for line in t.text.split("\n")), default=0)
-    if longest > MAX_LINE_CHARS:
-        return (f"{t.path}: not pattern-scanned (a line of {longest} characters: minified or generated code, "
-                f"over the {MAX_LINE_CHARS}-character cap)")
-    return None
-
-
 def _rebuild_from_added(change: FileChange) -> bytes:
     """A file made of its added lines at their line numbers, blank lines elsewhere."""
     if not change.added:
@@ -456,8 +452,9 @@ def _rebuild_from_added(change: FileChange) -> bytes:
 
 
 def run(changeset: "ChangeSet", files: list[FileChange], policy: "Policy | None" = None, *,
-        engine: str | None = None) -> PatternResult:
-    """Read the post-change files of `files` and scan them (see `scan_targets`)."""
+        engine: str | None = None, ci: bool = False) -> PatternResult:
+    """Read the post-change files of `files` and scan them within the policy's time budget
+    for this kind of run (see `scan_targets`)."""
     notes: list[str] = []
     wanted = [f for f in files if f.added and language_of(f.path) is not None]
     contents = changeset.read_files([f.path for f in wanted]) if wanted else {}
@@ -474,22 +471,31 @@ def run(changeset: "ChangeSet", files: list[FileChange], policy: "Policy | None"
     if rebuilt:
         notes.append(PATCH_NOTE if changeset.root is None or not changeset.rev else
                      "pattern scanning saw only the added lines of some files (their content was not in git)")
-    result = scan_targets(targets, policy, engine=engine)
+    budget = getattr(policy, "time_budget", None)
+    seconds = None if budget is None else budget.ci_seconds if ci else budget.hook_seconds
+    result = scan_targets(targets, policy, engine=engine, budget_s=seconds, ci=ci)
     result.notes[:0] = notes
     return result
 
 
-def scan(changeset: "ChangeSet", files: list[FileChange], policy: "Policy") -> tuple[list[Finding], list[str]]:
-    """What the core calls: findings on added lines, and notes (skips, degraded modes)."""
-    result = run(changeset, files, policy)
+def scan(changeset: "ChangeSet", files: list[FileChange], policy: "Policy", *,
+         ci: bool = False) -> tuple[list[Finding], list[str]]:
+    """What the core calls: findings on added lines, and notes (degraded modes)."""
+    result = run(changeset, files, policy, ci=ci)
     return result.findings, result.notes
 
 
 def scan_targets(targets: list[Target], policy: "Policy | None" = None, *, engine: str | None = None,
-                 rules_root: Path = RULES_DIR, prescan_keywords: bool = True) -> PatternResult:
-    """Prescan, then one semgrep run over all candidate files, then map matches to findings."""
+                 rules_root: Path = RULES_DIR, prescan_keywords: bool = True,
+                 budget_s: float | None = None, ci: bool = False) -> PatternResult:
+    """Prescan, then semgrep over the candidate files (each with only its candidate rules),
+    then map matches to findings. Within `budget_s` seconds (None: the runner's cap); what
+    was not judged in time becomes a `scan.incomplete` finding, blocking when `ci`."""
+    import time
+
     from tightrope.scan import semgrep_runner
 
+    started = time.monotonic()
     result = PatternResult()
     rules, pack_notes = load_rules(rules_root)
     result.notes += pack_notes
@@ -500,10 +506,6 @@ def scan_targets(targets: list[Target], policy: "Policy | None" = None, *, engin
             result.notes.append(f"{t.path!r}: not pattern-scanned (not a plain relative path)")
             continue
         if t.language is None:
-            continue
-        reason = _too_big(t)
-        if reason:
-            result.notes.append(reason)
             continue
         ok.append(t)
     pairs = candidates(rules, ok, keywords=prescan_keywords)
@@ -519,64 +521,161 @@ def scan_targets(targets: list[Target], policy: "Policy | None" = None, *, engin
     by_path = {t.path: t for t in ok if t.path in pairs}
     with tempfile.TemporaryDirectory(prefix="tightrope-patterns-") as tmp:
         work = Path(tmp)
-        root = work / "src"
-        run_targets = []
-        for path, t in by_path.items():
-            dest = root / path
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(t.content)
-            langs = {t.language} | {lang for r in pairs[path] for lang in r.languages if lang in ANY_LANGUAGE}
-            run_targets += [semgrep_runner.Target(path, lang) for lang in sorted(langs)]
+        pieces, notes = _pieces(list(by_path.values()), pairs)
+        result.notes += notes
+        batches = _batches(pieces, pairs, work / "src")
         try:
-            res = semgrep_runner.run([r.raw for r in chosen.values()], root, run_targets, workdir=work,
-                                     engine=engine, max_target_bytes=MAX_FILE_BYTES + 1,
-                                     installation=installation)
+            res = semgrep_runner.run({r.id: r.raw for r in chosen.values()}, work / "src", batches,
+                                     workdir=work, engine=engine, installation=installation,
+                                     **({} if budget_s is None else
+                                        {"budget_s": max(0.0, budget_s - (time.monotonic() - started))}))
         except semgrep_runner.SemgrepMissing:
             result.notes.append(MISSING_NOTE)
             return result
-    result.semgrep_runs = 1
+    result.semgrep_runs = res.runs
     result.engine = res.engine
     result.notes += res.notes
     known = set(chosen)
-    result.notes += _problem_notes(res.problems, set(by_path), known)
+    by_piece = {pc.fpath: pc for pc in pieces}
+    result.notes += _problem_notes(res.problems, by_piece, known)
     approved = tuple(getattr(policy, "approved_mcp_servers", ()) or ())
     seen: set[tuple] = set()
+    added_lines: dict[str, dict[int, str]] = {}
     for m in res.matches:
         rid = _strip_prefix(m.rule_id, known)
-        t = by_path.get(m.path)
+        pc = by_piece.get(m.path)
         rule = chosen.get(rid)
-        if t is None or rule is None or rule not in pairs[m.path]:
+        if pc is None or rule is None or rule not in pairs[pc.fpath]:
             continue
-        added = {a.number: a.text for a in t.added}
+        t = pc.target
+        added = added_lines.get(t.path) or added_lines.setdefault(t.path, {a.number: a.text for a in t.added})
         touched = [n for n in range(m.start_line, m.end_line + 1) if n in added]
         if not touched:
             continue
-        key = (rid, m.path, m.start_line, m.end_line, m.start_offset, m.end_offset)
+        key = (rid, pc.fpath, m.start_line, m.end_line, m.start_offset, m.end_offset)
         if key in seen:
             continue
         seen.add(key)
-        if rid.startswith("ai.mcp-") and _approved_server(t.text, _char_offset(t, m.start_offset), approved):
+        if rid.startswith("ai.mcp-") and _approved_server(pc.text, _char_offset(pc, m.start_offset), approved):
             result.suppressed_mcp += 1
             continue
-        result.findings.append(_finding(rule, t, m, added[touched[0]]))
+        result.findings.append(_finding(rule, pc, m, added[touched[0]]))
+    result.findings += _incomplete(_unjudged(res, by_piece, known), by_path, ci)
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
-def _char_offset(t: Target, byte_offset: int) -> int:
+@dataclass
+class Piece:
+    """What semgrep is given of a target: the whole file, or one slice of it (see `slices`)."""
+
+    target: Target
+    fpath: str  # where it is written, relative to the temp root
+    content: bytes
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            self.text = self.target.text if self.content is self.target.content else self.content.decode("utf-8", "replace")
+
+
+def _pieces(targets: list[Target], pairs: dict[str, list[Rule]]) -> tuple[list[Piece], list[str]]:
+    """Whole files, and slices of the large ones; a slice keeps only the candidate rules
+    whose keywords it holds (in `pairs`, keyed by the slice's path)."""
+    from tightrope.scan import slices
+
+    pieces: list[Piece] = []
+    notes: list[str] = []
+    for t in targets:
+        why = None if t.language in slices.UNSLICED_LANGUAGES else slices.why_large(t.content, t.text)
+        if why is None:
+            pieces.append(Piece(t, t.path, t.content))
+            continue
+        rules = pairs[t.path]
+        keywords = None if any(not r.keywords for r in rules) else {k for r in rules for k in r.keywords}
+        seeds = slices.seeds(t.text, [a.number for a in t.added], keywords)
+        cut = slices.slices(t.text, seeds)
+        for k, sl in enumerate(cut):
+            pc = Piece(t, f"{SLICE_DIR}/{k}/{t.path}", sl.content)
+            pairs[pc.fpath] = [r for r in rules if not r.keywords or any(kw in pc.text for kw in r.keywords)]
+            if pairs[pc.fpath]:
+                pieces.append(pc)
+        notes.append(f"{t.path}: large file ({why}): pattern-scanned on the {sum(sl.lines for sl in cut)} lines "
+                     f"around the additions rules could match; data flow from farther away is not followed")
+    return pieces, notes
+
+
+def _batches(pieces: list[Piece], pairs: dict[str, list[Rule]], root: Path) -> list:
+    """Write the pieces under `root` and group them into runner batches: pieces with the same
+    candidate rules together, at most `BATCH_BYTES` of source per batch."""
+    from tightrope.scan import semgrep_runner
+
+    groups: dict[tuple[str, ...], list[list]] = {}
+    for pc in sorted(pieces, key=lambda pc: pc.fpath):
+        dest = root / pc.fpath
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(pc.content)
+        rules = pairs[pc.fpath]
+        ids = tuple(sorted(r.id for r in rules))
+        langs = {pc.target.language} | {lang for r in rules for lang in r.languages if lang in ANY_LANGUAGE}
+        items = [semgrep_runner.Target(pc.fpath, lang, pc.target.path) for lang in sorted(langs)]
+        group = groups.setdefault(ids, [[0, []]])
+        if group[-1][1] and group[-1][0] + len(pc.content) > BATCH_BYTES:
+            group.append([0, []])
+        group[-1][0] += len(pc.content)
+        group[-1][1].extend(items)
+    return [semgrep_runner.Batch(ids, tuple(items)) for ids, group in groups.items() for _, items in group]
+
+
+def _unjudged(res, by_piece: dict[str, Piece], known: set[str]) -> dict[str, set[str]]:
+    """Target path -> ids of candidate rules that did not judge it: batches that ran out of
+    time, and rules that timed out or ran out of memory on it."""
+    out: dict[str, set[str]] = {}
+    for fpath, ids in res.unjudged.items():
+        if fpath in by_piece:
+            out.setdefault(by_piece[fpath].target.path, set()).update(ids)
+    for p in res.problems:
+        if p.kind in UNJUDGED_KINDS and p.path in by_piece:
+            rid = _strip_prefix(p.rule_id, known) if p.rule_id else "*"
+            out.setdefault(by_piece[p.path].target.path, set()).add(rid)
+    return out
+
+
+def _incomplete(unjudged: dict[str, set[str]], by_path: dict[str, Target], ci: bool) -> list[Finding]:
+    """One `scan.incomplete` finding per file some candidate rule did not judge."""
+    out = []
+    for path, ids in sorted(unjudged.items()):
+        t = by_path[path]
+        which = "every rule" if "*" in ids else ", ".join(sorted(ids))
+        out.append(Finding(
+            rule_id=INCOMPLETE_RULE, kind="pattern",
+            severity=Severity.HIGH if ci else Severity.LOW, confidence=Confidence.HIGH,
+            path=path, line=min(a.number for a in t.added), end_line=min(a.number for a in t.added),
+            message=(f"Pattern scanning did not finish on this file: {which} timed out on it or ran out of "
+                     "the time budget, so its added lines were not judged for those patterns."),
+            fingerprint=fingerprint(INCOMPLETE_RULE, path, hashlib.sha256(t.content).hexdigest() + which),
+            title="Pattern scan incomplete",
+            help=("Split the change into smaller commits, or raise time_budget.ci_seconds (CI) or "
+                  "time_budget.hook_seconds (hook) in the policy."),
+            blocking=ci,
+        ))
+    return out
+
+
+def _char_offset(pc: Piece, byte_offset: int) -> int:
     if byte_offset < 0:
         return -1
-    return len(t.content[:byte_offset].decode("utf-8", "replace"))
+    return len(pc.content[:byte_offset].decode("utf-8", "replace"))
 
 
-def _matched_text(t: Target, m) -> str:
-    if 0 <= m.start_offset <= m.end_offset <= len(t.content):
-        return t.content[m.start_offset:m.end_offset].decode("utf-8", "replace")
-    lines = t.text.split("\n")
+def _matched_text(pc: Piece, m) -> str:
+    if 0 <= m.start_offset <= m.end_offset <= len(pc.content):
+        return pc.content[m.start_offset:m.end_offset].decode("utf-8", "replace")
+    lines = pc.text.split("\n")
     return "\n".join(lines[m.start_line - 1:m.end_line])
 
 
-def _finding(rule: Rule, t: Target, m, line_text: str) -> Finding:
+def _finding(rule: Rule, pc: Piece, m, line_text: str) -> Finding:
     cwe = _cwes(rule)
     snippet = line_text.strip()
     if CREDENTIAL_CWES & set(cwe):
@@ -589,11 +688,11 @@ def _finding(rule: Rule, t: Target, m, line_text: str) -> Finding:
         kind="dependency" if rule.id.startswith("dep.") else "pattern",
         severity=_severity(rule),
         confidence=_confidence(rule),
-        path=t.path,
+        path=pc.target.path,
         line=m.start_line,
         end_line=m.end_line,
         message=" ".join((m.message or rule.message).split()),
-        fingerprint=fingerprint(rule.id, t.path, _normalise(_matched_text(t, m))),
+        fingerprint=fingerprint(rule.id, pc.target.path, _normalise(_matched_text(pc, m))),
         cwe=cwe,
         snippet=snippet,
         title=title if isinstance(title, str) and title else humanise(rule.id),
@@ -614,7 +713,7 @@ _PROBLEM_TEXT = {
 }
 
 
-def _problem_notes(problems: Iterable, paths: set[str], known: set[str]) -> list[str]:
+def _problem_notes(problems: Iterable, pieces: dict[str, Piece], known: set[str]) -> list[str]:
     """semgrep's errors[] as notes: the file and what went wrong, never its message (which
     may quote the source line)."""
     notes: list[str] = []
@@ -623,8 +722,10 @@ def _problem_notes(problems: Iterable, paths: set[str], known: set[str]) -> list
         rid = _strip_prefix(p.rule_id, known) if p.rule_id else ""
         if p.kind == "Timeout" and rid:
             what = f"rule {rid} timed out on it; findings may be incomplete"
-        if p.path and p.path in paths:
-            note = f"{p.path}: {what}"
+        if p.kind in UNJUDGED_KINDS and p.path:
+            continue  # a scan.incomplete finding says it
+        if p.path and p.path in pieces:
+            note = f"{pieces[p.path].target.path}: {what}"
         elif p.path:
             continue  # a file tightrope did not write (never expected)
         else:
