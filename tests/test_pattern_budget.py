@@ -68,7 +68,7 @@ def test_insecure_line_added_in_the_middle_of_a_large_file(repo):
 
 def test_minified_and_huge_files_are_scanned_not_skipped(repo):
     minified = "var a=1;" * 2000 + "eval(location.hash.slice(1));\n"  # one 16 kB line
-    huge = "x = 1  # filler\n" * 400_000 + "import os\n" + SHELL_LINE + "\n"  # ~6.4 MB
+    huge = "x = 1  # filler\n" * 150_000 + "import os\n" + SHELL_LINE + "\n"  # 2.4 MB
     repo.stage({"dist/app.min.js": minified, "gen/big.py": huge})
     result = staged(repo)
     found = {(f.rule_id, f.path) for f in result.findings}
@@ -206,9 +206,10 @@ def test_many_files_run_in_parallel_processes_with_the_same_findings(repo, monke
         """) for i in range(12)}
     repo.stage(files)
     monkeypatch.setattr(patterns, "BATCH_BYTES", 100)  # one file per batch
-    many = staged(repo)
+    roomy = Policy(time_budget=TimeBudget(hook_seconds=600))  # this test is about the split, not time
+    many = staged(repo, roomy)
     monkeypatch.setenv("TIGHTROPE_JOBS", "1")
-    one = staged(repo)
+    one = staged(repo, roomy)
     assert many.semgrep_runs == 12 and incomplete(many) == []
     assert sorted((f.rule_id, f.path, f.line) for f in many.findings) == \
         sorted((f.rule_id, f.path, f.line) for f in one.findings)

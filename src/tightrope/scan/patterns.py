@@ -234,6 +234,8 @@ class Target:
     added: list[AddedLine]
     language: str | None = None
     text: str = ""  # decoded content
+    _near: str | None = field(default=None, repr=False, compare=False)
+    _found: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -243,10 +245,26 @@ class Target:
 
     def near_added(self, context: int = KEYWORD_CONTEXT) -> str:
         lines = self.text.split("\n")
-        keep: set[int] = set()
-        for a in self.added:
-            keep.update(range(max(0, a.number - 1 - context), min(len(lines), a.number + context)))
-        return "\n".join(lines[i] for i in sorted(keep))
+        spans: list[list[int]] = []
+        for n in sorted({a.number for a in self.added}):  # hi grows with n: merging is one compare
+            if spans and n - 1 - context <= spans[-1][1]:
+                spans[-1][1] = n + context
+            else:
+                spans.append([n - 1 - context if n > context else 0, n + context])
+        return "\n".join("\n".join(lines[lo:hi]) for lo, hi in spans)
+
+    def has(self, keyword: str, whole_file: bool) -> bool:
+        """Whether `keyword` occurs in the file (`whole_file`) or near its added lines; cached,
+        since rules share keywords and a large file makes each search cost."""
+        key = (keyword, whole_file)
+        if key not in self._found:
+            if whole_file:
+                self._found[key] = keyword in self.text
+            else:
+                if self._near is None:
+                    self._near = self.near_added()
+                self._found[key] = keyword in self._near
+        return self._found[key]
 
 
 def candidates(rules: list[Rule], targets: list[Target], *, keywords: bool = True) -> dict[str, list[Rule]]:
@@ -269,21 +287,14 @@ def candidates(rules: list[Rule], targets: list[Target], *, keywords: bool = Tru
     """
     out: dict[str, list[Rule]] = {}
     for t in targets:
-        near = None
         picked = []
         for r in rules:
             if not (t.language in r.languages or set(r.languages) & ANY_LANGUAGE):
                 continue
             if not _include_may_match(t.path, r.includes):
                 continue
-            if r.keywords and keywords:
-                if r.whole_file:
-                    scope = t.text
-                else:
-                    near = near if near is not None else t.near_added()
-                    scope = near
-                if not any(k in scope for k in r.keywords):
-                    continue
+            if r.keywords and keywords and not any(t.has(k, r.whole_file) for k in r.keywords):
+                continue
             picked.append(r)
         if picked:
             out[t.path] = picked
@@ -592,7 +603,8 @@ def _pieces(targets: list[Target], pairs: dict[str, list[Rule]]) -> tuple[list[P
             pieces.append(Piece(t, t.path, t.content))
             continue
         rules = pairs[t.path]
-        keywords = None if any(not r.keywords for r in rules) else {k for r in rules for k in r.keywords}
+        keywords = None if any(not r.keywords for r in rules) else \
+            {k for r in rules for k in r.keywords if t.has(k, True)}
         seeds = slices.seeds(t.text, [a.number for a in t.added], keywords)
         cut = slices.slices(t.text, seeds)
         for k, sl in enumerate(cut):
