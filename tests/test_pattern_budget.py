@@ -186,17 +186,21 @@ def test_time_budget_policy_key():
 
 # --- each file only its own rules, all cores -------------------------------------------------
 
-def test_batches_give_each_file_only_its_candidate_rules(tmp_path):
+def test_batches_hold_one_language_and_only_rules_their_files_can_match(tmp_path):
     rules, _ = patterns.load_rules()
-    sql = patterns.Target("db.py", b"cur.execute(q % x)\n", [AddedLine(1, "cur.execute(q % x)")])
-    shell = patterns.Target("sh.py", b"os.system(c + x)\n", [AddedLine(1, "os.system(c + x)")])
-    shell2 = patterns.Target("sh2.py", b"os.system(d + x)\n", [AddedLine(1, "os.system(d + x)")])
-    pairs = patterns.candidates(rules, [sql, shell, shell2])
-    pieces, _ = patterns._pieces([sql, shell, shell2], pairs)
+    sources = {"db.py": "cur.execute(q % x)", "sh.py": "os.system(c + x)", "sh2.py": "os.system(d + x)",
+               "web.js": "eval(location.hash)"}
+    targets = [patterns.Target(p, (src + "\n").encode(), [AddedLine(1, src)]) for p, src in sources.items()]
+    pairs = patterns.candidates(rules, targets)
+    pieces, _ = patterns._pieces(targets, pairs)
     batches = patterns._batches(pieces, pairs, tmp_path)
-    got = {tuple(t.path for t in b.targets): set(b.rule_ids) for b in batches}
-    assert got == {("db.py",): {r.id for r in pairs["db.py"]}, ("sh.py", "sh2.py"): {r.id for r in pairs["sh.py"]}}
-    assert "py.sql-injection" not in got[("sh.py", "sh2.py")]
+    assert len(batches) == 2  # small files: one batch per language
+    for b in batches:
+        paths = {t.path for t in b.targets}
+        assert len({patterns.language_of(p) for p in paths}) == 1
+        assert set(b.rule_ids) == {r.id for p in paths for r in pairs[p]}
+    js = next(b for b in batches if {t.path for t in b.targets} == {"web.js"})
+    assert all(r.startswith("js.") for r in js.rule_ids)
 
 
 def test_many_files_run_in_parallel_processes_with_the_same_findings(repo, monkeypatch):

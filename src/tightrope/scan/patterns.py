@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 PACK_FORMAT = "tightrope-rules/1"  # bump when the cached form of a rule changes
-BATCH_BYTES = 400_000  # source per semgrep-core process, so the work spreads over the cores
+BATCH_BYTES = 512_000  # source per semgrep-core process: start-up cost vs spreading over the cores
 SLICE_DIR = "~slices"  # slices of large files are written under here (see `slices`)
 INCOMPLETE_RULE = "scan.incomplete"
 UNJUDGED_KINDS = {"Timeout", "Out of memory"}
@@ -571,7 +571,7 @@ def scan_targets(targets: list[Target], policy: "Policy | None" = None, *, engin
             result.suppressed_mcp += 1
             continue
         result.findings.append(_finding(rule, pc, m, added[touched[0]]))
-    result.findings += _incomplete(_unjudged(res, by_piece, known), by_path, ci)
+    result.findings += _incomplete(_unjudged(res, by_piece, pairs, known), by_path, ci)
     result.findings.sort(key=Finding.sort_key)
     return result
 
@@ -618,39 +618,49 @@ def _pieces(targets: list[Target], pairs: dict[str, list[Rule]]) -> tuple[list[P
 
 
 def _batches(pieces: list[Piece], pairs: dict[str, list[Rule]], root: Path) -> list:
-    """Write the pieces under `root` and group them into runner batches: pieces with the same
-    candidate rules together, at most `BATCH_BYTES` of source per batch."""
+    """Write the pieces under `root` and pack them into runner batches of one language and
+    up to `BATCH_BYTES` of source, pieces with the same candidate rules side by side; a
+    batch runs the union of its pieces' candidate rules (semgrep-core's own per-file
+    literal prefilter drops a rule whose strings a file lacks, and a match of a rule that
+    was not a candidate for its file is dropped when mapping). One process per distinct
+    rule set would be exact but costs ~0.2 s of start-up each: 300 of them on a large PR."""
     from tightrope.scan import semgrep_runner
 
-    groups: dict[tuple[str, ...], list[list]] = {}
-    for pc in sorted(pieces, key=lambda pc: pc.fpath):
+    def key(pc: Piece) -> tuple:
+        return pc.target.language or "", tuple(sorted(r.id for r in pairs[pc.fpath])), pc.fpath
+
+    batches: list[tuple[set[str], list, int]] = []
+    language = None
+    for pc in sorted(pieces, key=key):
         dest = root / pc.fpath
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(pc.content)
         rules = pairs[pc.fpath]
-        ids = tuple(sorted(r.id for r in rules))
         langs = {pc.target.language} | {lang for r in rules for lang in r.languages if lang in ANY_LANGUAGE}
-        items = [semgrep_runner.Target(pc.fpath, lang, pc.target.path) for lang in sorted(langs)]
-        group = groups.setdefault(ids, [[0, []]])
-        if group[-1][1] and group[-1][0] + len(pc.content) > BATCH_BYTES:
-            group.append([0, []])
-        group[-1][0] += len(pc.content)
-        group[-1][1].extend(items)
-    return [semgrep_runner.Batch(ids, tuple(items)) for ids, group in groups.items() for _, items in group]
+        if not batches or pc.target.language != language or batches[-1][2] + len(pc.content) > BATCH_BYTES:
+            batches.append((set(), [], 0))
+            language = pc.target.language
+        ids, items, size = batches[-1]
+        ids.update(r.id for r in rules)
+        items += [semgrep_runner.Target(pc.fpath, lang, pc.target.path) for lang in sorted(langs)]
+        batches[-1] = (ids, items, size + len(pc.content))
+    return [semgrep_runner.Batch(tuple(sorted(ids)), tuple(items)) for ids, items, _ in batches]
 
 
-def _unjudged(res, by_piece: dict[str, Piece], known: set[str]) -> dict[str, set[str]]:
-    """Target path -> ids of candidate rules that did not judge it: batches that ran out of
-    time, and rules that timed out or ran out of memory on it."""
+def _unjudged(res, by_piece: dict[str, Piece], pairs: dict[str, list[Rule]], known: set[str]) -> dict[str, set[str]]:
+    """Target path -> ids of its candidate rules that did not judge it: batches that ran out
+    of time, and rules that timed out or ran out of memory on it."""
     out: dict[str, set[str]] = {}
     for fpath, ids in res.unjudged.items():
         if fpath in by_piece:
-            out.setdefault(by_piece[fpath].target.path, set()).update(ids)
+            mine = {r.id for r in pairs[fpath]}
+            out.setdefault(by_piece[fpath].target.path, set()).update(ids & mine)
     for p in res.problems:
         if p.kind in UNJUDGED_KINDS and p.path in by_piece:
             rid = _strip_prefix(p.rule_id, known) if p.rule_id else "*"
-            out.setdefault(by_piece[p.path].target.path, set()).add(rid)
-    return out
+            if rid == "*" or rid in {r.id for r in pairs[p.path]}:
+                out.setdefault(by_piece[p.path].target.path, set()).add(rid)
+    return {path: ids for path, ids in out.items() if ids}
 
 
 def _incomplete(unjudged: dict[str, set[str]], by_path: dict[str, Target], ci: bool) -> list[Finding]:
