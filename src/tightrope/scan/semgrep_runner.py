@@ -9,10 +9,10 @@ Three ways in, fastest first (measured on this machine, the whole 57-rule pack o
 2. ``semgrep scan --experimental`` (the OCaml CLI), ~0.2 s for one rule, ~1.1 s for the pack.
 3. ``semgrep scan`` (the Python CLI), ~2.5-3.7 s.
 
-On the fast path the work comes as batches, each a set of targets and only the rules
-that can match them (`Batch`); the batches run as parallel semgrep-core processes, one
-per core, largest first, so a big PR uses every core and one slow file holds up only its
-own batch. Every rule has a per-file timeout, and the whole run one deadline: a batch
+On the fast path the work comes as batches, each a set of targets and the rules that
+can match them (`Batch`, built by the caller); the batches run as parallel semgrep-core
+processes, one per core, largest first, so a big PR uses every core and one slow file
+holds up only its own batch. Every rule has a per-file timeout, and the whole run one deadline: a batch
 still running at the deadline is killed and one never started is not started. What was
 not judged, and by which rules, comes back in `RunResult.unjudged`, for the caller to
 report (never a silent skip). The CLI fallbacks run everything in one process with the
