@@ -668,11 +668,12 @@ def _incomplete(unjudged: dict[str, set[str]], by_path: dict[str, Target], ci: b
     out = []
     for path, ids in sorted(unjudged.items()):
         t = by_path[path]
+        first = min((a.number for a in t.added), default=1)
         which = "every rule" if "*" in ids else ", ".join(sorted(ids))
         out.append(Finding(
             rule_id=INCOMPLETE_RULE, kind="pattern",
             severity=Severity.HIGH if ci else Severity.LOW, confidence=Confidence.HIGH,
-            path=path, line=min(a.number for a in t.added), end_line=min(a.number for a in t.added),
+            path=path, line=first, end_line=first,
             message=(f"Pattern scanning did not finish on this file: {which} timed out on it or ran out of "
                      "the time budget, so its added lines were not judged for those patterns."),
             fingerprint=fingerprint(INCOMPLETE_RULE, path, hashlib.sha256(t.content).hexdigest() + which),
