@@ -147,9 +147,11 @@ def check(
     scanners: Iterable[str] = SCANNERS,
     baseline: frozenset[str] | set[str] = frozenset(),
     progress: Callable[[int, int], None] | None = None,
+    ci: bool = False,
 ) -> Report:
     """Scan `changeset` under `policy`. `progress(done, total)` is called per commit of a
-    history scan (the front end draws it on a terminal)."""
+    history scan (the front end draws it on a terminal). `ci`: a CI range run (stricter: a
+    pattern scan that could not finish blocks)."""
     scanners = set(scanners)
     report = Report(notes=list(changeset.notes))
     changes = [_moved_in(c, policy, lambda p: changeset.read_files([p]).get(p)) for c in changeset.changes]
@@ -187,7 +189,7 @@ def check(
     if "patterns" in scanners and policy.patterns:
         from tightrope.scan import patterns
 
-        found, notes = patterns.scan(changeset, files, policy)
+        found, notes = patterns.scan(changeset, files, policy, ci=ci)
         raw += found
         report.notes += notes
 

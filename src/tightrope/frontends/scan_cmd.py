@@ -188,14 +188,14 @@ def landing_branch(args: argparse.Namespace, root: Path) -> str:
 
 
 def check(changeset, args: argparse.Namespace, scanners: tuple[str, ...], *, use_baseline: bool = True,
-          progress=None):
+          progress=None, ci: bool = False):
     """The core's report on a change set, judged with the trust material of its base, plus
     `policy.changed` when a range edits that material."""
     from tightrope import core
     from tightrope.trust import load_trust, policy_changes
 
     trust = load_trust(changeset.root, base=changeset.base, explicit=args.policy, use_baseline=use_baseline)
-    report = core.check(changeset, trust.policy, scanners=scanners, baseline=trust.baseline, progress=progress)
+    report = core.check(changeset, trust.policy, scanners=scanners, baseline=trust.baseline, progress=progress, ci=ci)
     if changeset.base and changeset.root is not None:
         report.findings += policy_changes(trust, changeset.rev, landing_branch(args, changeset.root))
         report.notes.append(f"policy and baseline read from the {trust.source}")
@@ -205,7 +205,8 @@ def check(changeset, args: argparse.Namespace, scanners: tuple[str, ...], *, use
 def run(args: argparse.Namespace) -> int:
     pairs = output_pairs(args)
     scanners = parse_scanners(args.scanners, history=bool(args.history or args.all_refs))
+    # an explicit --range is what CI runs (pre-push hooks reach ranges through pre-commit's env)
     report = check(select_changes(args), args, scanners, use_baseline=not args.no_baseline,
-                   progress=history_progress())
+                   progress=history_progress(), ci=bool(args.range))
     emit(report, pairs)
     return EXIT_BLOCKING if report.blocking else EXIT_OK
