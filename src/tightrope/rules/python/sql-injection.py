@@ -74,3 +74,15 @@ TABLE = "greetings"
 def greet():
     # ok: py.sql-injection
     conn.execute("INSERT INTO %s VALUES('Hello World')" % TABLE)
+
+
+def schema_version(conn, version):
+    # ok: py.sql-injection
+    conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
+def page(cur, limit, offset, name):
+    # ok: py.sql-injection
+    cur.execute("SELECT id FROM items LIMIT %d" % min(limit, 100))
+    # ruleid: py.sql-injection
+    cur.execute(f"SELECT id FROM items WHERE name = '{name}' LIMIT {int(limit)}")
