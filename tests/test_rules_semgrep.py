@@ -121,7 +121,7 @@ EXPECTED_IDS = {
     "py.nosql-injection", "py.hardcoded-password", "py.cleartext-password-storage",
     "py.unrestricted-upload", "py.insecure-tempfile", "py.predictable-tmp-path",
     "py.world-writable-permissions", "py.weak-cipher", "py.assert-access-control",
-    "py.bind-all-interfaces",
+    "py.bind-all-interfaces", "py.weak-hash", "py.weak-random", "py.html-response-formatted",
     "js.command-injection", "js.code-injection", "js.sql-injection", "js.xss-innerhtml",
     "js.tls-reject-unauthorized", "js.insecure-random-secret", "js.jwt-no-verify",
     "js.cors-wildcard-credentials", "js.express-debug", "js.path-traversal", "js.ssrf",

@@ -28,8 +28,13 @@ def mail(msg):
     server.send_message(msg)
 
 
+# ruleid: py.hardcoded-password
+db_password = "letmein"
+
 # ok: py.hardcoded-password
 app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+# ok: py.hardcoded-password
+password_reset_template = "auth/reset.html"
 # ok: py.hardcoded-password
 conn2 = pymysql.connect(host="db", user="app", password=os.environ["DB_PASSWORD"])
 # ok: py.hardcoded-password

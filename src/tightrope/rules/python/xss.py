@@ -55,3 +55,9 @@ def api():
 def plain(request):
     # ok: py.xss
     return HttpResponse(request.GET["q"], content_type="text/plain")
+
+
+@app.route("/view/<sid>")
+def view(sid):
+    # ok: py.xss
+    return flask.render_template("view.html", sid=sid, title="%s" % sid)
