@@ -100,6 +100,12 @@ def last_match(db, scene):
     return query_one(db, sql)
 
 
+def helper_with_params(db, table, name):
+    sql = "SELECT id FROM {} WHERE name = %s".format(table)
+    # ok: py.sql-injection
+    return query_one(db, sql, (name,))
+
+
 def helper_constant(db):
     sql = "SELECT id FROM matches"
     # ok: py.sql-injection
