@@ -13,3 +13,16 @@ Path("shared.cfg").chmod(0o666)
 os.chmod("/srv/app/run.sh", 0o755)
 # ok: py.world-writable-permissions
 os.chmod("secret.key", 0o600)
+
+
+def remove_readonly(path):
+    if os.name == "nt":
+        # ok: py.world-writable-permissions
+        os.chmod(path, 0o777)
+    os.remove(path)
+
+
+def publish(path):
+    # ruleid: py.world-writable-permissions
+    os.chmod(path, 0o666)
+    print(path)
