@@ -23,3 +23,8 @@ def total(items):
     # ok: py.assert-access-control
     assert len(items) < 1000
     return sum(items)
+
+
+def test_admin_page(client, current_user):
+    # ok: py.assert-access-control
+    assert current_user.is_admin

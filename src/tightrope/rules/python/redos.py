@@ -15,3 +15,5 @@ def valid(s):
 SAFE = re.compile(r"^[a-zA-Z0-9]+@example\.org$")
 # ok: py.redos
 DIGITS = re.compile(r"(\d{3})-(\d{4})")
+# ok: py.redos
+DOTTED = re.compile(r"^[a-z_]+(?:\.[a-z_]+)+$")
