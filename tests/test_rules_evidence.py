@@ -1,6 +1,7 @@
-"""Severity follows the evidence: the same sink blocks at high severity when request data
-visibly reaches it, is medium when only a formatted value of unknown origin does, and is
-reported only when the sink is merely used. Real semgrep over real files."""
+"""Severity and confidence follow the evidence: request data visibly reaching a sink is high
+severity, high confidence and blocks; a formatted value of unknown origin reaching an
+injection sink still blocks, with medium confidence; a sink that is merely used (pickle.load)
+is medium and reported only. Real semgrep over real files."""
 
 from __future__ import annotations
 
@@ -12,21 +13,21 @@ from tightrope.diff import AddedLine
 from tightrope.scan import patterns
 
 
-def scan(source: str, path: str = "app/views.py") -> dict[str, list[tuple[str, bool, int]]]:
-    """rule id -> [(severity, blocking, line), ...] for a file whose every line is added."""
+def scan(source: str, path: str = "app/views.py") -> dict[str, list[tuple[str, str, bool, int]]]:
+    """rule id -> [(severity, confidence, blocking, line), ...] for a file whose every line is added."""
     text = textwrap.dedent(source).lstrip("\n")
     lines = text.split("\n")
     target = patterns.Target(path, text.encode(), [AddedLine(i + 1, ln) for i, ln in enumerate(lines)])
     result = patterns.scan_targets([target])
     assert result.semgrep_runs == 1, result.notes
-    found: dict[str, list[tuple[str, bool, int]]] = {}
+    found: dict[str, list[tuple[str, str, bool, int]]] = {}
     for f in sorted(result.findings, key=lambda f: f.line):
-        found.setdefault(f.rule_id, []).append((str(f.severity), f.blocking, f.line))
+        found.setdefault(f.rule_id, []).append((str(f.severity), str(f.confidence), f.blocking, f.line))
     return found
 
 
 @pytest.fixture(scope="module")
-def views() -> dict[str, list[tuple[str, bool, int]]]:
+def views() -> dict[str, list[tuple[str, str, bool, int]]]:
     return scan('''
         import pickle
         import sqlite3
@@ -50,17 +51,17 @@ def views() -> dict[str, list[tuple[str, bool, int]]]:
 
 
 def test_request_data_into_pickle_blocks_at_high_severity(views):
-    assert views["py.tainted-deserialization"] == [("high", True, 12)]
+    assert views["py.tainted-deserialization"] == [("high", "high", True, 12)]
     # the sink-only rule still reports the same line, medium and non-blocking
-    assert views["ai.pickle-load"] == [("medium", False, 12)]
+    assert views["ai.pickle-load"] == [("medium", "medium", False, 12)]
 
 
 def test_request_data_into_sql_text_blocks_at_high_severity(views):
-    assert views["py.tainted-sql-injection"] == [("high", True, 18)]
-    assert views["py.sql-injection"] == [("medium", True, 18)]
+    assert views["py.tainted-sql-injection"] == [("high", "high", True, 18)]
+    assert views["py.sql-injection"] == [("high", "medium", True, 18)]
 
 
-def test_same_sinks_without_a_visible_source_are_lower():
+def test_same_sinks_without_a_visible_source_carry_less_confidence():
     found = scan('''
         import pickle
 
@@ -70,7 +71,8 @@ def test_same_sinks_without_a_visible_source_are_lower():
             cur.execute(f"SELECT * FROM users WHERE name = '{name}'")
             return state
     ''', path="lib/store.py")
-    assert found == {"ai.pickle-load": [("medium", False, 5)], "py.sql-injection": [("medium", True, 6)]}
+    assert found == {"ai.pickle-load": [("medium", "medium", False, 5)],
+                     "py.sql-injection": [("high", "medium", True, 6)]}
 
 
 def test_numeric_conversions_sanitise_sql():
@@ -105,4 +107,4 @@ def test_taint_follows_a_numeric_conversion_through_a_variable():
             return "ok"
     ''')
     # the converted value is clean; the raw one two lines later is not
-    assert found["py.tainted-sql-injection"] == [("high", True, 11)]
+    assert found["py.tainted-sql-injection"] == [("high", "high", True, 11)]
