@@ -367,7 +367,7 @@ FORMATS: tuple[Format, ...] = (
            names=("drone",)),
     Format("linkedin-client-secret", "LinkedIn client secret", "{an:16}", "https://www.linkedin.com/developers/apps",
            names=("linkedin",)),
-    Format("twitter-api-secret", "X (Twitter) API secret", "{an:50}", "https://developer.x.com/en/portal/dashboard",
+    Format("twitter-api-secret", "X (Twitter) API secret or access token secret", "{an:45-50}", "https://developer.x.com/en/portal/dashboard",
            names=("twitter",)),
     Format("twitter-access-token", "X (Twitter) access token", "{d:15-25}-{an:20-40}",
            "https://developer.x.com/en/portal/dashboard", names=("twitter",)),
