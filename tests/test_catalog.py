@@ -89,8 +89,17 @@ def broken(fmt: Format, token: str) -> str:
     return token[:i] + ("2" if c != "2" else "3") + token[i + 1:]
 
 
+def needs_context(fmt: Format) -> bool:
+    """A prefixed format whose keywords are words the line must hold, not part of the token."""
+    return not fmt.names and bool(fmt.keywords) and not any(k in build(fmt).lower() for k in fmt.keywords)
+
+
 def line_for(fmt: Format, token: str, name: str = "") -> str:
-    name = name or (fmt.names[0].upper() if fmt.names else "value")
+    if not name and fmt.names:
+        name = fmt.names[0].upper()
+    elif not name and needs_context(fmt):
+        name = fmt.keywords[0].upper().replace("-", "_") + "_TOKEN"
+    name = name or "value"
     return f'{name} = "{token}"'
 
 
@@ -174,3 +183,9 @@ def test_wrong_checksum_or_structure_is_rejected(fmt: Format):
 def test_prefixless_value_needs_its_name(fmt: Format):
     token = build(fmt)
     assert "secret." + fmt.rule not in rules_in(line_for(fmt, token, name="CACHE_BUSTER"))
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if needs_context(f)],
+                         ids=[i for i, f in zip(IDS, FORMATS) if needs_context(f)])
+def test_context_keyword_is_required(fmt: Format):
+    assert "secret." + fmt.rule not in rules_in(line_for(fmt, build(fmt), name="CACHE_BUSTER"))

@@ -170,6 +170,11 @@ class B64Text:
 Check = Union[Crc32Hex, Bech32, JsonPayload, B64Text]
 
 
+def name_keywords(names: tuple[str, ...]) -> tuple[str, ...]:
+    """`datadog_api` is written `DATADOG_API`, `datadog-api` or `datadogApi`: all three."""
+    return tuple(dict.fromkeys(n.replace("_", sep) for n in names for sep in ("_", "-", "")))
+
+
 # ------------------------------------------------------------------ the entry
 
 @dataclass(frozen=True)
@@ -208,8 +213,8 @@ class Format:
         body = shape_regex(self.parts)
         if self.names:
             words = "|".join(r"[_-]?".join(map(re.escape, n.split("_"))) for n in self.names)
-            pattern = r"(?i:[\w.-]*(?:" + words + r")\w*)" + ASSIGN + "(?P<secret>" + body + ")" + RIGHT
-            keywords = self.keywords or tuple(dict.fromkeys(n.split("_")[0] for n in self.names))
+            pattern = r"(?i:(?:" + words + r")\w*)" + ASSIGN + "(?P<secret>" + body + ")" + RIGHT
+            keywords = self.keywords or name_keywords(self.names)
         else:
             pattern = LEFT + body + RIGHT
             keywords = self.keywords or (self.prefix.lower(),)
