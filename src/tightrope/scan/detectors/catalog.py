@@ -487,6 +487,20 @@ FORMATS: tuple[Format, ...] = (
            names=("coinbase",)),
     Format("finicity-secret", "Finicity app key or partner secret", "{an:20}", "the Finicity developer portal", C,
            names=("finicity",)),
+    Format("twitter-bearer-token", "X (Twitter) app bearer token", "AAAAAAAAAAAAAAAAAAAAA{pct:60-200}",
+           "https://developer.x.com/en/portal/dashboard (regenerate the bearer token)", min_entropy=3.5),
+    Format("pagerduty-api-key", "PagerDuty API key", "{b64x:20}", "your PagerDuty (Integrations > API access keys)",
+           names=("pagerduty",)),
+    Format("trello-token", "Trello API token", "{an:64-76}", "https://trello.com/my/account (Applications: revoke)",
+           names=("trello_token", "trello_api_token")),
+    Format("jenkins-api-token", "Jenkins API token", "11{hex:32}", "your Jenkins (User > Security > API token: revoke)", C,
+           names=("jenkins_token", "jenkins_api_token", "jenkins_password")),
+    Format("zoho-oauth-token", "Zoho OAuth token", "1000.{hex:32}.{hex:32}", "https://api-console.zoho.com",
+           keywords=("zoho",)),
+    Format("pubnub-secret-key", "PubNub secret key", "sec-c-{b64u:40-60}", "the PubNub admin portal (Keysets)"),
+    Format("logzio-token", "Logz.io API token", UUID, "your Logz.io account (Settings > Manage tokens)",
+           names=("logzio", "logz_io")),
+    Format("nylas-api-key", "Nylas API key", "nyk_v0_{b64u:40-80}", "https://dashboard-v3.nylas.com (API keys)"),
 )
 
 DETECTORS = [f.detector() for f in FORMATS]

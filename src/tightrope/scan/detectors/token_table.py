@@ -38,6 +38,8 @@ ALPHABETS = {
     "d": string.digits,
     "b64p": string.ascii_letters + string.digits + "+/=",
     "azs": string.ascii_letters + string.digits + "_~.-",
+    "b64x": string.ascii_letters + string.digits + "+/_-",
+    "pct": string.ascii_letters + string.digits + "%",
     "sfdc": string.ascii_letters + string.digits + "._",
     "bech": "023456789acdefghjklmnpqrstuvwxyz",
     "BECH": "023456789ACDEFGHJKLMNPQRSTUVWXYZ",
@@ -45,7 +47,7 @@ ALPHABETS = {
 CLASSES = {
     "hex": "[0-9a-f]", "HEX": "[0-9A-F]", "xhex": "[0-9a-fA-F]", "an": "[A-Za-z0-9]", "lan": "[a-z0-9]",
     "uan": "[A-Z0-9]", "b64u": "[A-Za-z0-9_-]", "b64": "[A-Za-z0-9+/]", "b64p": "[A-Za-z0-9+/=]",
-    "azs": "[A-Za-z0-9_~.-]", "sfdc": "[A-Za-z0-9._]", "d": "[0-9]",
+    "azs": "[A-Za-z0-9_~.-]", "b64x": "[A-Za-z0-9+/_-]", "pct": "[A-Za-z0-9%]", "sfdc": "[A-Za-z0-9._]", "d": "[0-9]",
     "bech": "[02-9ac-hj-np-z]", "BECH": "[02-9AC-HJ-NP-Z]",
 }
 _RUN = re.compile(r"\{(?P<alpha>\w+):(?P<lo>\d+)(?:-(?P<hi>\d+))?\}")
