@@ -55,6 +55,8 @@ FORBIDDEN = {
     "core.py": ("tightrope.frontends", "tightrope.report", "tightrope.forges", "tightrope.cli"),
     "scan": ("tightrope.frontends", "tightrope.report", "tightrope.forges", "tightrope.cli", "tightrope.core"),
     "identity": ("tightrope.frontends", "tightrope.report", "tightrope.forges", "tightrope.cli"),
+    "caps.py": ("tightrope.frontends", "tightrope.report", "tightrope.forges", "tightrope.cli", "tightrope.gitio",
+                "tightrope.core"),
     "report": ("tightrope.core", "tightrope.scan", "tightrope.gitio", "tightrope.frontends", "tightrope.policy",
                "tightrope.identity", "tightrope.cli"),
 }

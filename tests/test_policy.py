@@ -35,3 +35,27 @@ def test_broken_policy_names_the_key(tmp_path, text, words):
         policy.load(tmp_path)
     for w in words:
         assert w in err.value.message
+
+
+def test_caps_defaults_and_turning_caps_off(tmp_path):
+    caps = policy.load(tmp_path).caps
+    assert caps.enabled and caps.max_open_prs == 5 and ".github/workflows/**" in caps.protected_paths
+    (tmp_path / ".tightrope.toml").write_text(
+        '[caps]\nmax_open_prs = 3\nmax_files = false\nallowed_domains = ["*"]\non_violation = ["label", "draft"]\n')
+    caps = policy.load(tmp_path).caps
+    assert caps.max_open_prs == 3 and caps.max_files is None and caps.allowed_domains == ("*",)
+    assert caps.on_violation == ("label", "draft")
+
+
+@pytest.mark.parametrize("text, words", [
+    ("[caps]\nmax_files = 0", ["caps.max_files", "false to turn it off"]),
+    ("[caps]\nmax_open_prs = true", ["caps.max_open_prs"]),
+    ('[caps]\non_violation = ["close"]', ["caps.on_violation", "close"]),
+    ('[caps]\nprotected = ["x"]', ["unknown key 'caps.protected'"]),
+])
+def test_broken_caps_keys_are_named(tmp_path, text, words):
+    (tmp_path / ".tightrope.toml").write_text(text)
+    with pytest.raises(PolicyError) as err:
+        policy.load(tmp_path)
+    for w in words:
+        assert w in err.value.message + err.value.hint

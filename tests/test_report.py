@@ -85,7 +85,7 @@ REPORTS = {"full": full_report, "empty": empty_report, "nasty": nasty_report}
 # --- dispatcher -----------------------------------------------------------------------
 
 def test_formats_and_dispatch():
-    assert FORMATS == ("text", "json", "sarif")
+    assert FORMATS == ("text", "json", "sarif", "github", "markdown", "codequality", "gitlab-secrets", "junit")
     r = full_report()
     assert render(r, "text") == text.render(r)
     assert render(r, "text", color=True) == text.render(r, color=True)

@@ -22,6 +22,9 @@ COMMANDS = {
     "install-hooks": "tightrope.frontends.install_hooks",
     "pre-push": "tightrope.frontends.hook",
     "demo": "tightrope.frontends.demo",
+    "caps": "tightrope.frontends.caps_cmd",
+    "safe-outputs": "tightrope.frontends.safe_outputs_cmd",
+    "publish": "tightrope.frontends.publish_cmd",
     **dict.fromkeys(("tag", "check-trailers", "delegate", "verify", "log"), "tightrope.frontends.identity_cmds"),
 }
 

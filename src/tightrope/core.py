@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 from fnmatch import fnmatchcase
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from tightrope.diff import FileChange
 from tightrope.findings import Finding, Report
 from tightrope.gitio import ChangeSet
 from tightrope.policy import Policy
 from tightrope.suppress import inline_allowed
+
+if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
+
+    from tightrope import caps
 
 SCANNERS = ("secrets", "patterns", "dependencies")
 
@@ -94,4 +99,16 @@ def check(
         report.notes += [v for v in verdicts if isinstance(v, str)]
         report.findings.append(apply_policy(f, policy))
     report.findings.sort(key=Finding.sort_key)
+    return report
+
+
+def check_caps(facts: "caps.PullFacts", pulls: "caps.AgentPulls | None", policy: Policy,
+               now: "datetime") -> Report:
+    """The safe-output caps of one PR/MR, with the policy's rule overrides applied."""
+    from tightrope import caps
+
+    found, notes = caps.check(facts, pulls, policy, now)
+    report = Report(notes=notes, scanned_files=len(facts.files or ()))
+    report.findings = sorted((apply_policy(f, policy) for f in found
+                              if not any(fnmatchcase(f.rule_id, d) for d in policy.disable)), key=Finding.sort_key)
     return report

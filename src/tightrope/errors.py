@@ -30,3 +30,14 @@ class PolicyError(TightropeError):
 
 class GitError(TightropeError):
     """git refused: an unknown revision, not a repository, a shallow clone…"""
+
+
+class ForgeError(TightropeError):
+    """GitHub or GitLab refused or failed: what was being done, the status, what to do.
+
+    `exit_code` is 2 when the user can fix it (token, scopes, name, rate limit) and 3 when
+    the forge itself failed (5xx, unreachable)."""
+
+    def __init__(self, message: str, hint: str = "", *, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message, hint)
+        self.exit_code = exit_code

@@ -29,8 +29,9 @@ _DIFF_FLAGS = [
 ]
 
 
-def run_git(root: Path | str | None, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
-    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+def run_git(root: Path | str | None, *args: str, input: bytes | None = None, check: bool = True,
+            env: dict[str, str] | None = None) -> bytes:
+    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0", **(env or {})}
     cmd = ["git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", *args]
     try:
         proc = subprocess.run(cmd, cwd=root, input=input, capture_output=True, env=env)
@@ -176,8 +177,14 @@ def last_commit(root: Path) -> ChangeSet:
     return cs
 
 
-def tracked_files(root: Path) -> ChangeSet:
-    """Every file in the index, seen as newly added (a first full sweep)."""
+def relative_path(root: Path, name: str) -> str:
+    """`name` (relative to the current directory, or absolute) as a path from the repository root."""
+    full = Path(name).absolute()
+    return Path(os.path.relpath(Path(os.path.realpath(full.parent)) / full.name, os.path.realpath(root))).as_posix()
+
+
+def tracked_files(root: Path, only: set[str] | None = None) -> ChangeSet:
+    """Every file in the index (or those of `only` that are), seen as newly added (a full sweep)."""
     entries = run_git(root, "ls-files", "-s", "-z").split(b"\0")
     paths: list[str] = []
     submodules: list[str] = []
@@ -186,6 +193,8 @@ def tracked_files(root: Path) -> ChangeSet:
             continue
         meta, _, path = entry.partition(b"\t")
         name = path.decode("utf-8", "surrogateescape")
+        if only is not None and name not in only:
+            continue
         if meta.startswith(b"160000"):
             submodules.append(name)
         elif meta.split(b" ")[2] == b"0":  # stage 0 only (skip conflict stages)
@@ -233,3 +242,66 @@ def commits(root: Path, spec: str) -> Iterator["git.Commit"]:
 
     repo = git.Repo(root)
     yield from reversed(list(repo.iter_commits(spec)))
+
+
+# --- safe outputs: build a commit from an agent's patch and push it, never running its code ---
+
+def commit_patch(root: Path, base: str, patch_data: bytes, message: str) -> str:
+    """Apply a patch to `base` in a throwaway index and commit it with `commit-tree`: the work
+    tree is not touched and no hook runs. GitError when the patch does not apply."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="tightrope-") as tmp:
+        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        run_git(root, "read-tree", base, env=env)
+        run_git(root, "apply", "--cached", "--whitespace=nowarn", "-", input=patch_data, env=env)
+        tree = run_git(root, "write-tree", env=env).strip().decode()
+    ident = {}
+    if run_git(root, "var", "GIT_COMMITTER_IDENT", check=False).strip() == b"":
+        ident = {"GIT_AUTHOR_NAME": "tightrope safe-outputs", "GIT_AUTHOR_EMAIL": "safe-outputs@tightrope.invalid",
+                 "GIT_COMMITTER_NAME": "tightrope safe-outputs", "GIT_COMMITTER_EMAIL": "safe-outputs@tightrope.invalid"}
+    return run_git(root, "commit-tree", tree, "-p", base, input=message.encode(), env=ident).strip().decode()
+
+
+def numstat(root: Path, base: str, head: str) -> list[tuple[str, str, int, int]]:
+    """(path, old path of a rename or "", added, removed) per file of `head` against its merge
+    base with `base` (what a PR changes); binary files count 0."""
+    out = run_git(root, "diff", "--numstat", "-z", "-M", f"{base}...{head}").split(b"\0")
+    rows, i = [], 0
+    while i < len(out) and out[i]:
+        added, removed, path = out[i].split(b"\t", 2)
+        old = b""
+        if not path:  # a rename: the old and new paths follow
+            old, path = out[i + 1], out[i + 2]
+            i += 2
+        i += 1
+        rows.append((path.decode("utf-8", "surrogateescape"), old.decode("utf-8", "surrogateescape"),
+                     int(added) if added.isdigit() else 0, int(removed) if removed.isdigit() else 0))
+    return rows
+
+
+def commit_log(root: Path, spec: str) -> list[tuple[str, str, str, str]]:
+    """(sha, message, author name, author email) of each commit in `spec`, newest first."""
+    out = run_git(root, "log", "-z", "--no-color", "--format=%H%x00%an%x00%ae%x00%B", spec).split(b"\0")
+    fields = [f.decode("utf-8", "replace") for f in out]
+    return [(fields[i], fields[i + 3], fields[i + 1], fields[i + 2]) for i in range(0, len(fields) - 3, 4)]
+
+
+def valid_branch_name(root: Path, name: str) -> bool:
+    return run_git(root, "check-ref-format", "--branch", name, check=False).strip() == name.encode()
+
+
+def remote_branch_exists(root: Path, remote: str, branch: str) -> bool:
+    return bool(run_git(root, "ls-remote", "--heads", remote, f"refs/heads/{branch}").strip())
+
+
+def push_new_branch(root: Path, remote: str, sha: str, branch: str) -> None:
+    """Create `branch` on `remote` at `sha`; refused if it already exists (never moves a branch)."""
+    run_git(root, "push", "--no-verify", "--quiet", f"--force-with-lease=refs/heads/{branch}:", remote,
+            f"{sha}:refs/heads/{branch}")
+
+
+def delete_remote_branch(root: Path, remote: str, branch: str, sha: str) -> None:
+    """Roll back a push: delete `branch` only while it still points at `sha`."""
+    run_git(root, "push", "--no-verify", "--quiet", f"--force-with-lease=refs/heads/{branch}:{sha}", remote,
+            f":refs/heads/{branch}", check=False)

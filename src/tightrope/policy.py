@@ -49,6 +49,54 @@ class DependencyPolicy:
     allow: tuple[str, ...] = ()  # internal names that are not on the public lists
 
 
+# Paths an agent's PR may not touch by default: CI, ownership, hooks, the agents' own
+# instructions and tightrope's trust material. A pattern without "/" matches a file name anywhere.
+DEFAULT_PROTECTED_PATHS = (
+    ".github/workflows/**", ".github/actions/**", ".gitlab-ci.yml", ".gitlab/ci/**", "CODEOWNERS",
+    ".pre-commit-config.yaml", ".pre-commit-hooks.yaml", ".tightrope.toml", ".tightrope/**",
+    "AGENTS.md", "CLAUDE.md", "GEMINI.md", ".claude/**", ".cursorrules", ".cursor/rules/**",
+    ".github/copilot-instructions.md", ".github/instructions/**", ".windsurfrules", ".clinerules",
+    ".mcp.json", ".githooks/**", ".husky/**", ".git-hooks/**", "lefthook.yml",
+)
+DEFAULT_AGENT_BRANCH_PREFIXES = ("copilot/", "claude/", "codex/", "cursor/", "devin/", "jules/", "gemini/",
+                                 "agent/", "agents/", "openhands/", "sweep/")
+CAP_ACTIONS = ("label", "draft", "request-changes")
+
+
+@dataclass(frozen=True)
+class CapsPolicy:
+    """`[caps]`: what a PR/MR opened by an agent may do. An int cap of None is off."""
+
+    enabled: bool = True
+    agents: tuple[str, ...] = ()  # extra author logins treated as agents
+    humans: tuple[str, ...] = ()  # logins never treated as agents (e.g. a team's own automation)
+    agent_branch_prefixes: tuple[str, ...] = DEFAULT_AGENT_BRANCH_PREFIXES
+    agent_trailers: bool = True  # commits with Assisted-by / Agent trailers make it an agent PR
+    apply_to_humans: bool = False
+    max_files: int | None = 50
+    max_lines_added: int | None = 1000
+    max_lines_removed: int | None = 2000
+    max_patch_bytes: int | None = 1_000_000
+    max_commits: int | None = 20
+    max_open_prs: int | None = 5
+    max_prs_per_day: int | None = 10
+    max_prs_per_day_per_human: int | None = 20  # by any agent for the human its commits' Delegated-by names
+    protected_paths: tuple[str, ...] = DEFAULT_PROTECTED_PATHS
+    extra_protected_paths: tuple[str, ...] = ()
+    allowed_paths: tuple[str, ...] = ()  # non-empty: an agent PR may touch only these
+    protect_dependency_manifests: bool = False  # manifests only with dependencies that pass the checks
+    allowed_domains: tuple[str, ...] = ("github.com", "gitlab.com")  # plus the forge's own host; "*" = any
+    report_mentions: bool = True
+    report_closing_keywords: bool = True
+    max_title_chars: int | None = 120
+    max_body_chars: int | None = 20_000
+    required_labels: tuple[str, ...] = ()
+    title_prefix: str = ""
+    require_draft: bool = False
+    on_violation: tuple[str, ...] = ()  # besides failing the check: label | draft | request-changes
+    violation_label: str = "tightrope:caps-exceeded"
+
+
 @dataclass(frozen=True)
 class Policy:
     fail_on: Severity = Severity.HIGH
@@ -60,6 +108,7 @@ class Policy:
     approved_mcp_servers: tuple[str, ...] = ()
     dependencies: DependencyPolicy = DependencyPolicy()
     identity: IdentityPolicy = IdentityPolicy()
+    caps: CapsPolicy = CapsPolicy()
     source: str = "defaults"
 
 
@@ -143,10 +192,46 @@ def _mcp(key: str, v: Any) -> tuple[str, ...]:
     return _take(key, _table(key, v), {"approved_servers": _str_list}).get("approved_servers", ())
 
 
+def _cap(key: str, v: Any) -> int | None:
+    if v is False:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        raise PolicyError(f"{key} must be a positive integer, or false to turn it off, got {v!r}")
+    return v
+
+
+def _actions(key: str, v: Any) -> tuple[str, ...]:
+    actions = _str_list(key, v)
+    bad = [a for a in actions if a not in CAP_ACTIONS]
+    if bad:
+        raise PolicyError(f"{key} must list only {', '.join(CAP_ACTIONS)}, got {bad!r}")
+    return actions
+
+
+def _any_str(key: str, v: Any) -> str:
+    if not isinstance(v, str):
+        raise PolicyError(f"{key} must be a string, got {v!r}")
+    return v
+
+
+def _caps(key: str, v: Any) -> CapsPolicy:
+    ints = ("max_files", "max_lines_added", "max_lines_removed", "max_patch_bytes", "max_commits",
+            "max_open_prs", "max_prs_per_day", "max_prs_per_day_per_human", "max_title_chars", "max_body_chars")
+    lists = ("agents", "humans", "agent_branch_prefixes", "protected_paths", "extra_protected_paths",
+             "allowed_paths", "allowed_domains", "required_labels")
+    bools = ("enabled", "agent_trailers", "apply_to_humans", "report_mentions", "report_closing_keywords",
+             "require_draft", "protect_dependency_manifests")
+    spec: dict[str, Callable[[str, Any], Any]] = {
+        **dict.fromkeys(ints, _cap), **dict.fromkeys(lists, _str_list), **dict.fromkeys(bools, _bool),
+        "title_prefix": _any_str, "on_violation": _actions, "violation_label": _str,
+    }
+    return CapsPolicy(**_take(key, _table(key, v), spec))
+
+
 _TOP = {
     "fail_on": _severity, "exclude": _str_list, "disable": _str_list, "baseline": _str,
     "patterns": _bool, "rules": _rules, "identity": _identity, "dependencies": _dependencies,
-    "mcp": _mcp,
+    "mcp": _mcp, "caps": _caps,
 }
 
 

@@ -54,7 +54,8 @@ def github_client(access: ForgeAccess) -> "github.Github":
     # No client-side throttling or long retry sleeps: a CI step makes a handful of calls and a
     # rate-limit answer must surface as a clear error, not a silent hour-long wait.
     return github.Github(auth=auth, base_url=access.api_url, retry=None,
-                         seconds_between_requests=None, seconds_between_writes=None, timeout=30)
+                         seconds_between_requests=None, seconds_between_writes=None, timeout=30,
+                         per_page=100)
 
 
 def gitlab_client(access: ForgeAccess) -> "gitlab.Gitlab":
@@ -65,5 +66,5 @@ def gitlab_client(access: ForgeAccess) -> "gitlab.Gitlab":
                          f"set one of {', '.join(GITLAB_TOKEN_VARS)} (a project access token with api scope) "
                          "or run inside a GitLab CI job")
     if access.token_kind == "job":
-        return gitlab.Gitlab(access.api_url, job_token=access.token, timeout=30)
-    return gitlab.Gitlab(access.api_url, private_token=access.token, timeout=30)
+        return gitlab.Gitlab(access.api_url, job_token=access.token, timeout=30, per_page=100)
+    return gitlab.Gitlab(access.api_url, private_token=access.token, timeout=30, per_page=100)

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from tightrope.errors import EXIT_BLOCKING, EXIT_OK, UsageError
+from tightrope.report import FORMATS
 
 _MERGE_SOURCES = ("merge",)
 
@@ -63,7 +64,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--branch", help="the branch the range lands on (default: from CI variables or HEAD)")
         p.add_argument("--repository", help="the repository's identity (default: origin's URL, normalised)")
         if name == "verify":
-            p.add_argument("--format", action="append", choices=("text", "json", "sarif"))
+            p.add_argument("--format", action="append", choices=FORMATS)
             p.add_argument("--output", action="append", metavar="FILE")
             p.set_defaults(func=run_verify)
         else:

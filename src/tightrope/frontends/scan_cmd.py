@@ -30,10 +30,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description="Scan only the lines a change adds. With no flag: staged changes if any, "
                                    "else the last commit. Exit 0 clean, 1 blocking findings, 2 usage error.")
     add_scan_arguments(p)
-    p.add_argument("--format", action="append", choices=("text", "json", "sarif"),
+    from tightrope.report import FORMATS
+
+    p.add_argument("--format", action="append", choices=FORMATS,
                    help="output format; repeat with --output for several reports (default: text)")
     p.add_argument("--output", action="append", metavar="FILE", help="write the matching --format here")
     p.add_argument("--no-baseline", action="store_true", help="report baselined findings too")
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="limit a staged scan to these paths; a path with nothing staged is scanned whole "
+                        "(what `pre-commit run --all-files` passes)")
     p.set_defaults(func=run)
 
 
@@ -55,13 +60,45 @@ def select_changes(args: argparse.Namespace):
         return gitio.tracked_files(root)
     from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
     if not args.staged and from_ref and to_ref:  # pre-push (or manual stage with refs)
-        return gitio.commit_range(root, f"{from_ref}..{to_ref}")
-    if not args.staged and os.environ.get("PRE_COMMIT_REMOTE_NAME"):
-        return gitio.unpushed(root, os.environ["PRE_COMMIT_REMOTE_NAME"])  # first push: no refs
+        return _only(root, gitio.commit_range(root, f"{from_ref}..{to_ref}"), args)
+    if not args.staged and os.environ.get("PRE_COMMIT_REMOTE_NAME"):  # first push: no refs
+        return _only(root, gitio.unpushed(root, os.environ["PRE_COMMIT_REMOTE_NAME"]), args)
     staged = gitio.staged(root)
+    if getattr(args, "files", None):
+        return _staged_or_whole(root, staged, args.files)
     if staged.changes or args.staged or os.environ.get("PRE_COMMIT"):
         return staged
     return gitio.last_commit(root)  # nothing staged: the last commit
+
+
+def _only(root: Path, changeset, args: argparse.Namespace):
+    """A pushed range limited to the files pre-commit passed: it splits long file lists over
+    several runs of the hook, and each run must scan only its share."""
+    from tightrope import gitio
+
+    if getattr(args, "files", None):
+        wanted = {gitio.relative_path(root, f) for f in args.files}
+        changeset.changes = [c for c in changeset.changes if c.path in wanted or c.old_path in wanted]
+    return changeset
+
+
+def _staged_or_whole(root: Path, staged, files: list[str]):
+    """The staged changes of `files`, and the files with nothing staged as if newly added.
+
+    pre-commit passes the staged files at commit time, and every tracked file under
+    `--all-files` (pre-commit.ci), where nothing is staged: those are scanned whole.
+    """
+    from tightrope import gitio
+
+    wanted = {gitio.relative_path(root, f) for f in files}
+    staged.changes = [c for c in staged.changes if c.path in wanted]
+    rest = wanted - {c.path for c in staged.changes}
+    if rest:
+        whole = gitio.tracked_files(root, only=rest)
+        staged.changes += whole.changes
+        missing = rest - {c.path for c in whole.changes}
+        staged.notes += [f"{p}: not tracked by git: not scanned" for p in sorted(missing)]
+    return staged
 
 
 def _read_patch(name: str) -> bytes:

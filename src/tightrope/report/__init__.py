@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from tightrope.findings import Report
 
-FORMATS = ("text", "json", "sarif")
-
-_MODULES = {"text": "text", "json": "json_report", "sarif": "sarif"}
+_MODULES = {"text": "text", "json": "json_report", "sarif": "sarif",
+            # what reviewers see in CI (issue 14)
+            "github": "github", "markdown": "markdown", "codequality": "codequality",
+            "gitlab-secrets": "gitlab_secrets", "junit": "junit"}
+FORMATS = tuple(_MODULES)
 
 
 def render(report: "Report", fmt: str, *, color: bool = False) -> str:

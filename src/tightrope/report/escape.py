@@ -10,8 +10,8 @@ import json
 import re
 
 # C0 controls, DEL, C1 controls, the Unicode bidi controls (Trojan Source), line/paragraph
-# separators, and lone surrogates (bytes that were not UTF-8).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# separators, lone surrogates (bytes that were not UTF-8) and U+FFFE/U+FFFF (XML cannot hold them).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -54,3 +54,51 @@ def json_dumps(data: object) -> str:
     and lone surrogates become U+FFFD so the output always encodes as UTF-8.
     """
     return _JSON_UNSAFE.sub(_json_char, json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+
+
+# A line the GitHub runner (or Azure's) would read as a command: `::name ...::` or
+# `##[name]`, after any indentation.
+_COMMAND_LINE = re.compile(r"^(\s*)(::|##\[)", re.MULTILINE)
+
+
+def no_commands(text: str) -> str:
+    """`text` with no line that a CI runner reads as a workflow command when it is printed.
+
+    The first character of such a line is shown as a visible escape (`\\x3a:`, `\\x23#[`).
+    """
+    return _COMMAND_LINE.sub(lambda m: m.group(1) + f"\\x{ord(m.group(2)[0]):02x}" + m.group(2)[1:], text)
+
+
+def workflow_data(text: str) -> str:
+    """The message part of a GitHub workflow command (`::error ...::DATA`): one line, no commands."""
+    return terminal(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def workflow_property(text: str) -> str:
+    """A property value of a workflow command (`file=...,title=...`): also `:` and `,`."""
+    return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# Every ASCII punctuation character CommonMark lets a backslash escape, except `&`, `<`
+# and `>`, which become entities (raw HTML is what GitHub and GitLab would render).
+_MD_PUNCT = re.compile(r"""([\\`*_{}\[\]()#+\-.!|~:"'$=^?;,%])""")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def markdown(text: str) -> str:
+    """Inline Markdown that renders as the literal `text`: no emphasis, links, HTML, tables,
+    headings, task lists, `@mention`s, `#123` references or workflow commands."""
+    out = _MD_PUNCT.sub(r"\\\1", terminal(text))
+    out = re.sub("[&<>]", lambda m: _HTML[m.group()], out)
+    # GitHub and GitLab find @mentions in the rendered text, where an entity is already
+    # decoded: a zero-width space after the @ (as Dependabot writes it) keeps it from matching.
+    return out.replace("@", "@&#8203;")
+
+
+def markdown_code(text: str) -> str:
+    """`text` as an inline code span: nothing inside is interpreted (no HTML, no mentions)."""
+    text = terminal(text)
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) or not text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

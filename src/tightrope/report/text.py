@@ -15,13 +15,13 @@
 Findings are grouped by file (sorted by line), identity findings (those with a commit) by
 commit, and findings with neither a path nor a commit (change-wide caps) last. Notes are
 always shown. Every piece of untrusted text goes through `escape.terminal`; colour (ANSI)
-is added only when `color=True`, after escaping.
+is added only when `color=True`, after escaping; no line can read as a CI workflow command.
 """
 
 from __future__ import annotations
 
 from tightrope.findings import Confidence, Finding, Report, Severity
-from tightrope.report.escape import terminal
+from tightrope.report.escape import no_commands, terminal
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -108,4 +108,4 @@ def render(report: Report, *, color: bool = False) -> str:
     for note in report.notes:
         lines.append(paint(_DIM, "note: ") + terminal(note))
     lines.append(summary_line(report))
-    return "\n".join(lines) + "\n"
+    return no_commands("\n".join(lines)) + "\n"  # a path like `::error::x` printed in CI is text
