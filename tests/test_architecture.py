@@ -106,12 +106,7 @@ def test_secrets_hook_start_up_imports_nothing_heavy(tmp_path):
 
 # Import cycles that exist today and are being removed by a change in flight. Each entry says
 # which; a stale entry fails the test below so that it is deleted with the cycle.
-KNOWN_CYCLES = {
-    # identity/delegation.py <-> identity/trailers.py (parse_person one way, parse_token /
-    # TokenError the other): issue 16 moves the shared piece to its own module on helper A's
-    # branch. Remove this entry when that branch is merged.
-    frozenset({"tightrope.identity.delegation", "tightrope.identity.trailers"}),
-}
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
 def package_imports(path: Path, known: set[str]) -> set[str]:

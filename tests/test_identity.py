@@ -90,6 +90,7 @@ def arepo(tmp_path: Path, keys) -> GitRepo:
     r = GitRepo(tmp_path / "repo")
     git(r, "config", "user.name", "Ada Lovelace")
     git(r, "config", "user.email", "ada@example.com")
+    git(r, "remote", "add", "origin", "https://example.com/Acme/App.git")  # the repository's identity
     install_tag_hook(r)
     commit(r, "base", {".tightrope/allowed_signers": f"ada@example.com {pub(keys['ada'])}\n"
                                                      f"claude-code {pub(keys['agent'])}\n"})
@@ -386,7 +387,8 @@ def test_token_round_trip_and_format(keys):
     t = delegation.parse_token(token)
     assert t.statement.human == HUMAN and t.statement.exp - t.statement.iat == 7 * 86400
     assert t.statement.branch_ok("agent/x") and not t.statement.branch_ok("main")
-    assert t.statement.path_ok("src/a/b.py") and not t.statement.path_ok(".github/workflows/ci.yml")
+    assert t.statement.path_ok("src/a.py") and not t.statement.path_ok(".github/workflows/ci.yml")
+    assert not t.statement.path_ok("src/a/b.py")  # git's glob pathspec: `*` does not cross `/`
 
 
 @pytest.mark.parametrize("garbage", ["", "tr1", "tr1.a.b", "tr2.e30.U1NIU0lH", "tr1.!!!.U1NIU0lH",
@@ -414,7 +416,7 @@ def test_delegate_cli_prints_one_line(arepo, keys):
     assert len(r.stdout.decode().splitlines()) == 1
     st = delegation.parse_token(token).statement
     assert st.agent == "claude-code" and st.human == HUMAN and st.branches == ("agent/*",)
-    assert st.repo.startswith("root:")
+    assert st.repo == "example.com/acme/app"
 
 
 def test_delegate_uses_git_signingkey(arepo, keys):
@@ -470,10 +472,11 @@ def test_delegate_and_verify_happy_path(signed_repo, keys):
     commit(signed_repo, "agent two", {"src/b.py": "b = 2\n"}, env=agent_env(token))
     commit(signed_repo, "human fix", {"README": "hi\n"})
     assert f"Delegation: {token}" in message(signed_repo, "HEAD~1")
-    code, data, err = run_verify(signed_repo, "main..HEAD")
+    # a push to agent/work: the range lands on agent/work, inside the token's branch scope
+    code, data, err = run_verify(signed_repo, "main..HEAD", "--branch", "agent/work")
     assert code == 0, data
     assert data["findings"] == []
-    log = tr("log", "main..HEAD", cwd=signed_repo.path)
+    log = tr("log", "main..HEAD", "--branch", "agent/work", cwd=signed_repo.path)
     out = log.stdout.decode()
     assert log.returncode == 0
     assert "claude-opus-4-1" in out and "Ada Lovelace <ada@example.com>" in out and "valid" in out
@@ -557,7 +560,7 @@ def test_every_forgery_is_rejected(signed_repo, keys, case, rule):
         _rewrite_head_message(r, lambda m: m + "\nDelegation: tr1.garbage.garbage")
     else:
         commit(r, "agent change", files, env=agent_env(token, **env))
-    code, data, err = run_verify(r, "main..HEAD")
+    code, data, err = run_verify(r, "main..HEAD", "--branch", git(r, "branch", "--show-current"))
     assert code == 1, (case, data, err)
     assert rule in rules(data), (case, rules(data))
     sha = git(r, "rev-parse", "HEAD")

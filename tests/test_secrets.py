@@ -48,6 +48,8 @@ def samples():
         ("secret.anthropic-admin-key", ".env", "ANTHROPIC_ADMIN_KEY=" + t.anthropic_key(admin=True), None),
         ("secret.huggingface-token", "train.py", 'login(token="%s")' % t.huggingface_token(), None),
         ("secret.google-api-key", "config.yaml", "google_api_key: " + t.google_api_key(), None),
+        ("secret.google-oauth-access-token", "client.py",
+         "headers = {'Authorization': 'Bearer %s'}" % t.google_oauth_access_token(), None),
         ("secret.groq-api-key", ".env", "GROQ_API_KEY=" + t.groq_key(), None),
         ("secret.replicate-api-token", ".env", "REPLICATE_API_TOKEN=" + t.replicate_token(), None),
         ("secret.xai-api-key", "client.ts", 'const apiKey = "%s";' % t.xai_key(), None),
@@ -61,7 +63,7 @@ def samples():
         ("secret.slack-webhook", "notify.sh", "curl -X POST " + t.slack_webhook(), None),
         ("secret.stripe-secret-key", "pay.rb", "Stripe.api_key = '%s'" % t.stripe_live_key(), None),
         ("secret.stripe-secret-key", ".env", "STRIPE_RESTRICTED=" + t.stripe_live_key(kind="r"), None),
-        ("secret.twilio-api-key", "sms.py", 'TWILIO_API_KEY = "%s"' % t.twilio_api_key(), None),
+        ("secret.twilio-api-key", "sms.py", 'TWILIO_API_SECRET = "%s"' % t.rand(32, t.ALNUM, "tws"), None),
         ("secret.twilio-auth-token", ".env", "TWILIO_AUTH_TOKEN=" + t.rand(32, t.HEX, "twa"), None),
         ("secret.gitlab-token", ".gitlab-ci.yml", "  TRIGGER: " + t.gitlab_legacy(prefix="gl" + "ptt-"), None),
         ("secret.private-key", "k.py", 'PEM = "%s\\n%s"' % (t.private_key_header(), pem_body), pem_body),
@@ -86,6 +88,14 @@ def samples():
         ("secret.discord-bot-token", "bot.py", 'DISCORD_TOKEN = "%s"' % t.discord_bot_token(), None),
         ("secret.mailchimp-api-key", "mail.py", 'MC = "%s"' % t.mailchimp_key(), None),
         ("secret.square-oauth-secret", "pay.py", 'SQUARE = "%s"' % t.square_oauth_secret(), None),
+        ("secret.heroku-api-key", ".env", "HEROKU_API_KEY=" + t.heroku_key(), None),
+        ("secret.heroku-api-key", "deploy.sh", "export HEROKU_API_KEY=" + t.uuid4(), None),
+        ("secret.wandb-api-key", "train.py", 'wandb.login(key="%s")' % t.hex_secret(40, "wb"), None),
+        ("secret.mailgun-api-key", "mail.py", 'MAILGUN_API_KEY = "%s"' % t.mailgun_key(), None),
+        ("secret.basic-auth", ".gitlab-ci.yml", "  URL: https://ci:" + t.password(2) + "@registry.corp.net/v2", None),
+        ("secret.basic-auth", "client.py", 'h = {"Authorization": "Basic %s"}' % t.basic_auth_b64(), None),
+        ("secret.database-url-password", "db.cs", 'cs = "Server=db;Database=app;User Id=svc;Password=%s;"'
+         % t.password(4), None),
         ("secret.keyword", "settings.py", 'DB_PASSWORD = "%s"' % t.password(), None),
         ("secret.keyword", ".env", "SMTP_PASSWORD=" + t.password(3), None),
     ]
@@ -219,8 +229,8 @@ def test_database_url_to_localhost_is_low_confidence():
     assert f.confidence == Confidence.LOW and not f.blocking
 
 
-def test_keyword_matches_are_medium_severity_and_do_not_block():
-    (f,) = scan("settings.py", 'API_KEY = "%s"' % t.password(7))
+def test_weak_keyword_matches_are_medium_severity_and_do_not_block():
+    (f,) = scan("settings.py", 'API_KEY = "%s"' % t.password(7)[:9])
     assert f.rule_id == "secret.keyword" and f.severity == Severity.MEDIUM and not f.blocking
 
 

@@ -120,6 +120,10 @@ def google_api_key(seed: object = 0) -> str:
     return "AI" + "za" + rand(35, B64URL, ("goog", seed))
 
 
+def google_oauth_access_token(seed: object = 0) -> str:
+    return "ya" + "29." + rand(120, B64URL, ("ya29", seed))
+
+
 def groq_key(seed: object = 0) -> str:
     return "gs" + "k_" + rand(52, ALNUM, ("groq", seed))
 
@@ -247,7 +251,11 @@ def telegram_bot_token(seed: object = 0) -> str:
 
 
 def discord_bot_token(seed: object = 0) -> str:
-    return "M" + rand(23, ALNUM, ("dc1", seed)) + "." + rand(6, ALNUM, ("dc2", seed)) + "." + rand(27, ALNUM, ("dc3", seed))
+    """A bot token as Discord builds it: base64(user snowflake) . base64(timestamp) . HMAC."""
+    r = _rng(("dcs", seed))
+    snowflake = str(r.randrange(10 ** 17, 10 ** 19))
+    head = base64.b64encode(snowflake.encode()).decode().rstrip("=")
+    return head + "." + rand(6, B64URL, ("dcs2", seed)) + "." + rand(38, B64URL, ("dcs3", seed))
 
 
 def mailchimp_key(seed: object = 0) -> str:
@@ -270,3 +278,36 @@ def private_key_header(kind: str = "RSA ") -> str:
 
 def private_key_body_line(seed: object = 0) -> str:
     return "MII" + rand(61, B64, ("pem", seed))
+
+
+# ------------------------------------------------------------------ everyday formats (issue 11 §2)
+
+def heroku_key(seed: object = 0) -> str:
+    """Heroku's current API key format: `HRKU-AA` + 58 characters."""
+    return "HR" + "KU-AA" + rand(58, B64URL, ("hrku", seed))
+
+
+def uuid4(seed: object = 0) -> str:
+    h = rand(32, HEX, ("uuid", seed))
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}"
+
+
+def hex_secret(n: int = 64, seed: object = 0) -> str:
+    """What `secrets.token_hex(n // 2)` returns (Flask's documented SECRET_KEY recipe)."""
+    return rand(n, HEX, ("hexsecret", n, seed))
+
+
+def mailgun_key(seed: object = 0) -> str:
+    """Mailgun's private API key format since 2022: 32 hex, then two groups of 8 hex."""
+    return rand(32, HEX, ("mg1", seed)) + "-" + rand(8, HEX, ("mg2", seed)) + "-" + rand(8, HEX, ("mg3", seed))
+
+
+def basic_auth_b64(user: str = "deploy", seed: object = 0) -> str:
+    return base64.b64encode(f"{user}:{password(seed)}".encode()).decode()
+
+
+def unsigned_jwt(seed: object = 0) -> str:
+    def seg(obj: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    return seg({"alg": "none", "typ": "JWT"}) + "." + seg({"sub": rand(8, seed=("jwtn", seed))}) + "."

@@ -84,7 +84,8 @@ def check(
         raw += found
         report.notes += notes
 
-    lines = {c.path: {a.number: a.text for a in c.added} for c in files}
+    with_findings = {f.path for f in raw}  # a line table for those files only, not the whole diff
+    lines = {c.path: {a.number: a.text for a in c.added} for c in files if c.path in with_findings}
     for f in _secrets_own_credentials(raw):
         if f.rule_id in policy.disable or any(fnmatchcase(f.rule_id, d) for d in policy.disable):
             continue

@@ -7,16 +7,102 @@ Only what a change *adds* is kept; renames carry no added lines unless edited.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Sequence, overload
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,(?P<old>\d+))? \+(?P<new>\d+)(?:,(?P<count>\d+))? @@")
 _SUBMODULE_MODE = b"160000"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per added line of a diff, ~100 bytes less each
 class AddedLine:
     number: int  # 1-based line number in the new file
     text: str
+
+
+class AddedLines(Sequence[AddedLine]):
+    """A file's added lines, stored compactly: their text joined into one string, and two
+    integer arrays (line numbers, end offsets). An `AddedLine` object is built only when a
+    line is read, and a scanner reads only the lines its prefilter hits, so a large diff
+    costs about its own size in memory, not ~200 bytes more per line. `text` is every
+    added line joined with newlines, for prefilters that search a file in one pass."""
+
+    __slots__ = ("_numbers", "_ends", "_parts", "_text")
+
+    def __init__(self, lines: Iterable[AddedLine] = ()) -> None:
+        self._numbers = array("I")  # 4 bytes a line; a file's added text stays under 4 GiB
+        self._ends = array("I")
+        self._parts: list[str] = []  # lines appended since the last read
+        self._text = ""
+        for line in lines:
+            self.append(line)
+
+    def append(self, line: AddedLine) -> None:
+        self.add(line.number, line.text)
+
+    def add(self, number: int, text: str) -> None:
+        self._numbers.append(number)
+        self._parts.append(text)
+        if len(self._parts) >= 256 and 2 * len(self._parts) >= len(self._numbers):
+            self._freeze()  # geometric: joining costs O(n) overall
+
+    def pop(self) -> AddedLine:
+        last = self[-1]
+        self._text = self._text[:self._start(len(self) - 1) - (1 if len(self) > 1 else 0)]
+        del self._numbers[-1], self._ends[-1]
+        return last
+
+    @property
+    def text(self) -> str:
+        self._freeze()
+        return self._text
+
+    def _freeze(self) -> None:
+        if not self._parts:
+            return
+        offset = len(self._text) + (1 if self._ends else 0)
+        for part in self._parts:
+            offset += len(part)
+            self._ends.append(offset)
+            offset += 1
+        joined = "\n".join(self._parts)
+        self._text = self._text + "\n" + joined if len(self._ends) > len(self._parts) else joined
+        self._parts = []
+
+    def _start(self, i: int) -> int:
+        return self._ends[i - 1] + 1 if i else 0
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    @overload
+    def __getitem__(self, i: int) -> AddedLine: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[AddedLine]: ...
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        self._freeze()
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("added line index out of range")
+        return AddedLine(self._numbers[i], self._text[self._start(i):self._ends[i]])
+
+    def __iter__(self) -> Iterator[AddedLine]:
+        self._freeze()
+        for i in range(len(self)):
+            yield AddedLine(self._numbers[i], self._text[self._start(i):self._ends[i]])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (AddedLines, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"AddedLines({list(self)!r})"
 
 
 @dataclass
@@ -24,7 +110,7 @@ class FileChange:
     path: str  # new path ("" never; for deletions, the old path)
     status: str = "modified"  # added | modified | deleted | renamed | copied
     old_path: str = ""
-    added: list[AddedLine] = field(default_factory=list)
+    added: AddedLines = field(default_factory=AddedLines)
     skipped: str = ""  # why this file's content was not scanned ("binary file", …)
     undecodable_lines: int = 0  # lines that were not UTF-8 (decoded with U+FFFD)
 
@@ -94,13 +180,8 @@ def parse_diff(data: bytes) -> list[FileChange]:
     current: FileChange | None = None
     new_line = old_left = new_left = 0
     in_git_header = False  # between `diff --git` and its first hunk
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
+    minus: bytes | None = None  # a `--- ` line outside a hunk: a file header if `+++ ` follows
+    for line in _lines(data):
         if current is not None and (old_left > 0 or new_left > 0):
             tag = line[:1]
             if tag == b"+":
@@ -116,17 +197,12 @@ def parse_diff(data: bytes) -> list[FileChange]:
                 old_left -= 1
                 new_left -= 1
             continue
-        if line.startswith(b"diff --git "):
-            old, new = _header_paths(line[len(b"diff --git "):].rstrip(b"\r"))
-            current = FileChange(path=new, old_path=old)
-            files.append(current)
-            in_git_header = True
-        elif line.startswith(b"--- ") and i < len(lines) and lines[i].startswith(b"+++ "):
-            old = _path_from_marker(line)
-            new = _path_from_marker(lines[i])
-            i += 1
+        if minus is not None and line.startswith(b"+++ "):
+            old, new, minus = _path_from_marker(minus), _path_from_marker(line), None
             if not in_git_header:
                 # a plain `diff -u` section without a `diff --git` header
+                if current is not None:
+                    current.added._freeze()
                 current = FileChange(path=new or old or "", old_path=old or "")
                 files.append(current)
             if new is None:
@@ -136,6 +212,17 @@ def parse_diff(data: bytes) -> list[FileChange]:
                 current.path = new
                 if old is None:
                     current.status = "added"
+            continue
+        minus = None
+        if line.startswith(b"diff --git "):
+            old, new = _header_paths(line[len(b"diff --git "):].rstrip(b"\r"))
+            if current is not None:
+                current.added._freeze()  # one string per file, not one per line
+            current = FileChange(path=new, old_path=old)
+            files.append(current)
+            in_git_header = True
+        elif line.startswith(b"--- "):
+            minus = line
         elif current is None:
             continue  # preamble (e.g. the mail header of `git format-patch`)
         elif line.startswith(b"@@"):
@@ -147,7 +234,22 @@ def parse_diff(data: bytes) -> list[FileChange]:
                 new_left = int(m["count"]) if m["count"] is not None else 1
         else:
             _header_line(current, line.rstrip(b"\r"))
+    if current is not None:
+        current.added._freeze()
     return files
+
+
+def _lines(data: bytes, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """The lines of `data` without their `\\n` (as `data.split(b"\\n")` minus a final empty
+    one), split a megabyte at a time: no list of every line of a large diff."""
+    start, size = 0, len(data)
+    while start < size:
+        end = data.find(b"\n", start + chunk) if start + chunk < size else -1
+        if end < 0:
+            yield from (data[start:-1] if data.endswith(b"\n") else data[start:]).split(b"\n")
+            return
+        yield from data[start:end].split(b"\n")
+        start = end + 1
 
 
 def _add_line(change: FileChange, number: int, raw: bytes) -> None:
@@ -157,7 +259,7 @@ def _add_line(change: FileChange, number: int, raw: bytes) -> None:
     except UnicodeDecodeError:
         text = raw.decode("utf-8", "replace")
         change.undecodable_lines += 1
-    change.added.append(AddedLine(number, text))
+    change.added.add(number, text)
 
 
 def _header_line(change: FileChange, line: bytes) -> None:

@@ -62,7 +62,9 @@ class ChangeSet:
     """What a scan looks at: the files a change touches and their added lines.
 
     `rev` says where the post-change content lives: INDEX for staged changes, a commit
-    SHA for ranges, "" when there is no repository (a patch from stdin).
+    SHA for ranges, "" when there is no repository (a patch from stdin). `base` is the
+    commit a range is judged against (its merge base): the policy, baseline and signers
+    come from there; None for local runs (index / work tree).
     """
 
     changes: list[FileChange]
@@ -70,6 +72,7 @@ class ChangeSet:
     root: Path | None = None
     rev: str = ""
     notes: list[str] = field(default_factory=list)
+    base: str | None = None
 
     def read_files(self, paths: list[str]) -> dict[str, bytes]:
         """Post-change content of `paths` from the index or the head commit (never the work tree)."""
@@ -112,6 +115,22 @@ def resolve(root: Path, rev: str) -> str:
     raise GitError(f"unknown revision {rev!r}", "check the name with `git log --oneline`; fetch it if it is remote")
 
 
+def merge_base(root: Path, a: str, b: str) -> str:
+    """The merge base of two commits, or `a` itself when they share no history."""
+    return run_git(root, "merge-base", a, b, check=False).strip().decode() or a
+
+
+def show(root: Path, rev: str, path: str) -> bytes | None:
+    """A file's bytes in a commit's tree; None when it is not there."""
+    return read_blobs(root, [f"{rev}:{path}"], [path]).get(path)
+
+
+def changed_paths(root: Path, a: str, b: str, paths: list[str]) -> list[str]:
+    """Which of `paths` differ between two commits."""
+    out = run_git(root, "diff", "--name-only", "-z", "--no-renames", a, b, "--", *[f":(literal){p}" for p in paths])
+    return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+
 def commit_exists(root: Path, sha: str) -> bool:
     return bool(run_git(root, "rev-parse", "--verify", "--quiet", f"{sha}^{{commit}}", check=False).strip())
 
@@ -135,6 +154,7 @@ def commit_range(root: Path, spec: str) -> ChangeSet:
     head = resolve(root, head_name or "HEAD")
     base = resolve(root, base_name or "HEAD")
     merge_base = run_git(root, "merge-base", base, head, check=False).strip().decode()
+    trusted = merge_base or base  # unrelated histories: judged on the target's policy
     if not merge_base:
         if _is_shallow(root):
             raise GitError(
@@ -143,7 +163,7 @@ def commit_range(root: Path, spec: str) -> ChangeSet:
             )
         merge_base = EMPTY_TREE  # unrelated histories: everything in HEAD is new
     changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, merge_base, head, "--"))
-    cs = ChangeSet(changes, "range", root, head)
+    cs = ChangeSet(changes, "range", root, head, base=trusted)
     if merge_base == head:
         cs.notes.append(f"empty range {spec}: nothing to scan")
     return cs
@@ -158,7 +178,7 @@ def unpushed(root: Path, remote: str, local: str = "HEAD") -> ChangeSet:
     parents = run_git(root, "rev-list", "--parents", "-n", "1", shas[0].decode()).split()[1:]
     base = parents[0].decode() if parents else EMPTY_TREE
     changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, base, head, "--"))
-    return ChangeSet(changes, "range", root, head)
+    return ChangeSet(changes, "range", root, head, base=None if base == EMPTY_TREE else base)
 
 
 def last_commit(root: Path) -> ChangeSet:
@@ -220,20 +240,40 @@ def patch(data: bytes, root: Path | None = None) -> ChangeSet:
     return ChangeSet(changes, "patch", root, "")
 
 
-def commit_files(root: Path, sha: str, parent: str | None) -> tuple[str, ...]:
-    """Paths a commit changes against its (first) parent, renames as delete + add."""
-    out = run_git(root, "diff-tree", "-r", "--name-only", "-z", "--no-renames", parent or EMPTY_TREE, sha)
+def commit_files(root: Path, sha: str, parents: list[str]) -> tuple[str, ...]:
+    """Paths a commit changes, renames as delete + add: against its parent, or, for a merge,
+    its own changes (the resolution: paths that differ from every parent, `--cc`)."""
+    if len(parents) > 1:
+        out = run_git(root, "diff-tree", "-r", "--cc", "--name-only", "-z", "--no-commit-id", sha)
+    else:
+        out = run_git(root, "diff-tree", "-r", "--name-only", "-z", "--no-renames", parents[0] if parents else EMPTY_TREE, sha)
     return tuple(p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p)
 
 
-def verify_commit_signature(root: Path, sha: str, allowed_signers: Path) -> tuple[bool, str]:
-    """(ok, principal) from `git verify-commit` with SSH signatures and this allowed-signers file."""
+def verify_commit_signature(root: Path, sha: str, allowed_signers: Path) -> tuple[bool, str, str]:
+    """(ok, principal, key fingerprint) from `git verify-commit` with SSH signatures and this
+    allowed-signers file."""
     import re
 
     proc = subprocess.run(["git", "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}",
                            "verify-commit", sha], cwd=root, capture_output=True, env={**os.environ, "LC_ALL": "C"})
-    m = re.search(rb'Good "git" signature for (\S+) with', proc.stderr)
-    return proc.returncode == 0 and m is not None, (m.group(1).decode("utf-8", "replace") if m else "")
+    m = re.search(rb'Good "git" signature for (\S+) with \S+ key (SHA256:[A-Za-z0-9+/]+)', proc.stderr)
+    if proc.returncode != 0 or m is None:
+        return False, "", ""
+    return True, m.group(1).decode("utf-8", "replace"), m.group(2).decode()
+
+
+def landings(root: Path, base: str, head: str) -> dict[str, tuple[int, str]]:
+    """sha -> (committer date, sha) of the first-parent commit of `head` that brought it in
+    over `base`: when each commit landed on the branch whose history `head` is."""
+    out: dict[str, tuple[int, str]] = {}
+    chain = run_git(root, "log", "--first-parent", "--format=%H %ct %P", f"{base}..{head}").decode().splitlines()
+    for line in chain:
+        sha, date, *parents = line.split()
+        excluded = [f"^{parents[0]}"] if parents else []
+        for brought in run_git(root, "rev-list", sha, *excluded, f"^{base}").decode().split():
+            out[brought] = (int(date), sha)
+    return out
 
 
 def commits(root: Path, spec: str) -> Iterator["git.Commit"]:

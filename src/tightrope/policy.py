@@ -33,6 +33,10 @@ class IdentityPolicy:
     require_commit_signature: bool = False
     tag_merges: bool = False
     branches: tuple[tuple[str, str], ...] = ()  # (glob, require) overrides, first match wins
+    max_lifetime: int = 30 * 86400  # seconds a delegation may be valid for (policy: "30d")
+    revoked: str = ".tightrope/revoked"  # token ids (nonces) no longer honoured, one a line
+    require_agent_key: bool = False  # delegations must name the agent's commit-signing key
+    repository: str = ""  # this repository's identity when it has no origin remote
 
     def require_for(self, branch: str) -> str:
         from fnmatch import fnmatchcase
@@ -146,6 +150,13 @@ def _require(key: str, v: Any) -> str:
     return v
 
 
+def _duration(key: str, v: Any) -> int:
+    units = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+    if isinstance(v, str) and v[:-1].isdigit() and v[-1:] in units and int(v[:-1]) > 0:
+        return int(v[:-1]) * units[v[-1]]
+    raise PolicyError(f"{key} must be a duration such as \"30d\", \"12h\" or \"2w\", got {v!r}")
+
+
 def _table(key: str, v: Any) -> dict:
     if not isinstance(v, dict):
         raise PolicyError(f"{key} must be a table, got {v!r}")
@@ -176,6 +187,7 @@ def _identity(key: str, v: Any) -> IdentityPolicy:
     fields = _take(key, _table(key, v), {
         "require": _require, "allowed_agents": _str_list, "allowed_signers": _str,
         "require_commit_signature": _bool, "tag_merges": _bool, "branches": _table,
+        "max_lifetime": _duration, "revoked": _str, "require_agent_key": _bool, "repository": _str,
     })
     if "branches" in fields:
         fields["branches"] = tuple(
@@ -245,6 +257,31 @@ def parse(raw: dict, source: str) -> Policy:
     return Policy(**fields, source=source)
 
 
+def from_text(text: str, name: str, *, pyproject: bool = False) -> Policy | None:
+    """Parse one policy file's text; None for a pyproject.toml without [tool.tightrope]."""
+    if sys.version_info >= (3, 11):  # imported only when there is a file to read
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise PolicyError(f"{name}: not valid TOML: {e}", "fix the syntax at the line named above")
+    if pyproject:
+        table = data.get("tool", {}).get("tightrope")
+        if table is None:
+            return None
+        return parse(_table("tool.tightrope", table), f"{name} [tool.tightrope]")
+    return parse(data, name)
+
+
+def decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PolicyError(f"{name}: not UTF-8 text", "save the file as UTF-8")
+
+
 def load(root: Path | None, explicit: Path | None = None) -> Policy:
     """Read the policy for `root`: an explicit file, `.tightrope.toml`, or pyproject's table."""
     candidates: list[tuple[Path, bool]] = []
@@ -255,22 +292,8 @@ def load(root: Path | None, explicit: Path | None = None) -> Policy:
     elif root is not None:
         candidates = [(root / POLICY_FILE, False), (root / "pyproject.toml", True)]
     for path, is_pyproject in candidates:
-        if not path.is_file():
-            continue
-        if sys.version_info >= (3, 11):  # imported only when there is a file to read
-            import tomllib
-        else:  # pragma: no cover
-            import tomli as tomllib
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as e:
-            raise PolicyError(f"{path.name}: not valid TOML: {e}", "fix the syntax at the line named above")
-        except UnicodeDecodeError:
-            raise PolicyError(f"{path.name}: not UTF-8 text", "save the file as UTF-8")
-        if is_pyproject:
-            table = data.get("tool", {}).get("tightrope")
-            if table is None:
-                continue
-            return parse(_table("tool.tightrope", table), f"{path.name} [tool.tightrope]")
-        return parse(data, path.name)
+        if path.is_file():
+            found = from_text(decode(path.read_bytes(), path.name), path.name, pyproject=is_pyproject)
+            if found is not None:
+                return found
     return Policy()

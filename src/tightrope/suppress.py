@@ -35,16 +35,15 @@ def inline_allowed(finding: Finding, line_text: str) -> bool | str:
     return True
 
 
-def load_baseline(path: Path) -> set[str]:
-    if not path.is_file():
-        return set()
+def parse_baseline(raw: bytes, name: str) -> set[str]:
+    """The fingerprints of a baseline file's bytes; PolicyError when it is not one."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(raw.decode("utf-8"))
         if data.get("version") != BASELINE_VERSION or not isinstance(data.get("fingerprints"), list):
             raise ValueError("unexpected shape")
         return {str(fp) for fp in data["fingerprints"]}
     except (ValueError, AttributeError) as e:
-        raise PolicyError(f"baseline {path} is not a tightrope baseline ({e})",
+        raise PolicyError(f"baseline {name} is not a tightrope baseline ({e})",
                           "regenerate it with `tightrope baseline`")
 
 

@@ -16,7 +16,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tightrope import core, policy, suppress
+    from tightrope import core, suppress
+    from tightrope.trust import load_trust
 
     if not (args.staged or args.range or args.patch):
         args.all = True
@@ -25,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         from tightrope.errors import UsageError
 
         raise UsageError("a baseline belongs to a repository", "run `tightrope baseline` inside one")
-    pol = policy.load(changeset.root, args.policy)
+    pol = load_trust(changeset.root, base=changeset.base, explicit=args.policy, use_baseline=False).policy
     report = core.check(changeset, pol, scanners=parse_scanners(args.scanners))
     path = changeset.root / pol.baseline
     n = suppress.write_baseline(path, report.findings)

@@ -18,26 +18,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tightrope import core, gitio, policy, suppress
-    from tightrope.frontends.scan_cmd import DEFAULT_SCANNERS, emit, parse_scanners
+    from tightrope import gitio
+    from tightrope.frontends.scan_cmd import DEFAULT_SCANNERS, check, emit, parse_scanners
 
     root = gitio.repo_root(".")
-    pol = policy.load(root)
-    baseline = suppress.load_baseline(root / pol.baseline)
     worst = 0
     for line in sys.stdin.read().splitlines():
         parts = line.split()
         if len(parts) != 4:
             continue
-        _local_ref, local_sha, _remote_ref, remote_sha = parts
+        _local_ref, local_sha, remote_ref, remote_sha = parts
         if set(local_sha) == {"0"}:
             continue  # deleting a remote branch: nothing to scan
         if set(remote_sha) != {"0"} and gitio.commit_exists(root, remote_sha):
             changeset = gitio.commit_range(root, f"{remote_sha}..{local_sha}")
         else:
             changeset = gitio.unpushed(root, args.remote, local_sha)
-        report = core.check(changeset, pol, scanners=parse_scanners(args.scanners or DEFAULT_SCANNERS),
-                            baseline=baseline)
+        judged = argparse.Namespace(policy=None, range=None, branch=remote_ref.removeprefix("refs/heads/"))
+        report = check(changeset, judged, parse_scanners(args.scanners or DEFAULT_SCANNERS))
         emit(report, [("text", None)])
         worst = max(worst, 1 if report.blocking else 0)
     return worst

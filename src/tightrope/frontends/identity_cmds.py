@@ -1,12 +1,12 @@
 """Identity commands: `tag` (prepare-commit-msg), `check-trailers` (commit-msg),
 `delegate` (sign a delegation), `verify` (CI: judge a range), `log` (who wrote what).
 
-Where the allowed signers come from: `verify` reads the policy's allowed-signers file from
-the range's BASE commit (the target branch), never from the commits being judged or the
-work tree (which, in CI, is the pull request's head): an agent must not be able to make
-its own forged delegation verify by adding a key in the same change. `--allowed-signers
-FILE` overrides (e.g. a file kept outside the repository). `check-trailers` and `log` read
-the work tree's copy (HEAD's state, the committer's own machine): they inform, CI decides.
+The commands parse arguments and print; the engine that walks a range and resolves its
+landing branch, repository and trust material is `identity/walk.py`. `verify` and `log`
+judge with the policy and allowed signers of the range's BASE commit (`trust.py`), never
+the commits being judged or the work tree (which, in CI, is the pull request's head).
+`--allowed-signers FILE` and `--policy FILE|-` override. `tag` and `check-trailers` run on
+the committer's machine and read the work tree's policy: they inform, CI decides.
 """
 
 from __future__ import annotations
@@ -47,8 +47,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="branch:GLOB and/or path:GLOB (repeat or comma-separate); `all` for no restriction")
     p.add_argument("--expires", default="7d", help="30m, 12h, 7d, 2w or an ISO date (default 7d)")
     p.add_argument("--key", help="SSH private key, or .pub with the key in ssh-agent (default: git's user.signingkey)")
+    p.add_argument("--agent-key", metavar="PUB", help="the agent's commit-signing public key: the token is bound "
+                                                      "to it and the agent's commits must be signed with it")
     p.add_argument("--human", help="`Name <email>` (default: git's user.name/user.email)")
-    p.add_argument("--repository", help="the repository's identity (default: origin's URL, normalised)")
+    p.add_argument("--repository", help="the repository's identity (default: identity.repository, "
+                                        "else origin's URL, normalised)")
     p.add_argument("-C", dest="repo", default=".", metavar="DIR")
     p.set_defaults(func=run_delegate)
 
@@ -58,11 +61,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         p.add_argument("spec", nargs="?", metavar="BASE..HEAD")
         p.add_argument("--range", dest="range_", metavar="BASE..HEAD")
         p.add_argument("-C", dest="repo", default=".", metavar="DIR")
-        p.add_argument("--policy", type=Path)
+        p.add_argument("--policy", metavar="FILE",
+                       help="policy file, or - for stdin (default: the policy in the range's base commit)")
         p.add_argument("--allowed-signers", type=Path, metavar="FILE",
                        help="allowed signers file (default: the policy's path, read from BASE)")
-        p.add_argument("--branch", help="the branch the range lands on (default: from CI variables or HEAD)")
-        p.add_argument("--repository", help="the repository's identity (default: origin's URL, normalised)")
+        p.add_argument("--branch", help="the branch the range lands on (default: GITHUB_BASE_REF, "
+                                        "CI_MERGE_REQUEST_TARGET_BRANCH_NAME, the pushed branch, or BASE's name)")
+        p.add_argument("--repository", help="the repository's identity (default: identity.repository from the "
+                                            "base's policy, else origin's URL, normalised; required without either)")
+        p.add_argument("--audit", action="store_true",
+                       help="history already on the branch: judge each delegation at when its commit landed "
+                            "(default: the time of the check, for commits being admitted)")
+        p.add_argument("--at", metavar="TIME", help="judge at this time (ISO date or epoch seconds; e.g. the "
+                                                    "PR event time) instead of now")
         if name == "verify":
             p.add_argument("--format", action="append", choices=FORMATS)
             p.add_argument("--output", action="append", metavar="FILE")
@@ -98,12 +109,6 @@ def _config(root: Path, key: str) -> str:
     return run_git(root, "config", "--get", key, check=False).decode("utf-8", "replace").strip()
 
 
-def _current_branch(root: Path) -> str:
-    from tightrope.gitio import run_git
-
-    return run_git(root, "symbolic-ref", "--short", "-q", "HEAD", check=False).decode().strip()
-
-
 def _git_human(root: Path) -> str:
     """git's user.name/user.email, unless that identity is itself a bot or an agent."""
     from tightrope.identity import agents
@@ -120,13 +125,16 @@ def _git_human(root: Path) -> str:
 # --- tag ----------------------------------------------------------------------------------
 
 def run_tag(args: argparse.Namespace) -> int:
-    from tightrope import gitio, policy
+    from tightrope import gitio
     from tightrope.identity import agents, delegation, trailers
+    from tightrope.identity.person import PRINCIPAL, person_email
+    from tightrope.identity.walk import current_branch
+    from tightrope.trust import load_trust
 
     source = args.source or os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
     root = gitio.repo_root(".")
-    pol = policy.load(root).identity
-    if pol.require_for(_current_branch(root)) == "off":
+    pol = load_trust(root, base=None, use_baseline=False).policy.identity
+    if pol.require_for(current_branch(root)) == "off":
         return EXIT_OK
     if source in _MERGE_SOURCES and not pol.tag_merges:
         return EXIT_OK
@@ -148,7 +156,7 @@ def run_tag(args: argparse.Namespace) -> int:
             raise UsageError(f"TIGHTROPE_DELEGATION is not a delegation token: {e}",
                              "ask the human for a fresh one: `tightrope delegate --agent ID --scope ...`")
     principal = os.environ.get("TIGHTROPE_AGENT_ID", "").strip()
-    if principal and not trailers._PRINCIPAL.match(principal):
+    if principal and not PRINCIPAL.match(principal):
         raise UsageError(f"TIGHTROPE_AGENT_ID={principal!r} must be one token",
                          "a bot login, service account or key fingerprint, without spaces")
     if not principal:
@@ -160,7 +168,7 @@ def run_tag(args: argparse.Namespace) -> int:
     if not principal:
         principal = evidence[0].agent
     human = trailers.env_person(os.environ, "TIGHTROPE_DELEGATED_BY") or _git_human(root)
-    if token and human and parse_person_email(human) != parsed.statement.email.lower():
+    if token and human and person_email(human) != parsed.statement.email.lower():
         print(f"tightrope: warning: Delegated-by {human} is not the human in TIGHTROPE_DELEGATION "
               f"({parsed.statement.human}); verify will reject this commit", file=sys.stderr)
     new = trailers.stamps(evidence, existing, principal=principal, delegated_by=human, delegation=token)
@@ -168,22 +176,17 @@ def run_tag(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def parse_person_email(value: str) -> str:
-    from tightrope.identity.trailers import parse_person
-
-    person = parse_person(value)
-    return person[1].lower() if person else ""
-
-
 # --- check-trailers -----------------------------------------------------------------------
 
 def run_check_trailers(args: argparse.Namespace) -> int:
-    from tightrope import gitio, policy
+    from tightrope import gitio
     from tightrope.identity import agents, trailers, verify
+    from tightrope.identity.walk import current_branch
+    from tightrope.trust import load_trust
 
     root = gitio.repo_root(".")
-    pol = policy.load(root).identity
-    branch = _current_branch(root)
+    pol = load_trust(root, base=None, use_baseline=False).policy.identity
+    branch = current_branch(root)
     level = pol.require_for(branch)
     if level == "off":
         return EXIT_OK
@@ -246,15 +249,16 @@ def parse_scope(values: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def run_delegate(args: argparse.Namespace) -> int:
     from tightrope import gitio
-    from tightrope.identity import delegation, trailers
+    from tightrope.identity import delegation
+    from tightrope.identity.person import PRINCIPAL, parse_person
 
     root = gitio.repo_root(args.repo)
     branches, paths = parse_scope(args.scope)
     agent = args.agent.strip()
-    if not trailers._PRINCIPAL.match(agent):
+    if not PRINCIPAL.match(agent):
         raise UsageError(f"--agent {agent!r} must be one token", "e.g. --agent claude-code or --agent copilot-swe-agent[bot]")
     if args.human:
-        if trailers.parse_person(args.human) is None:
+        if parse_person(args.human) is None:
             raise UsageError(f"--human {args.human!r} is not `Name <email>`", "e.g. --human 'Ada Lovelace <ada@example.com>'")
         human = args.human.strip()
     else:
@@ -265,8 +269,12 @@ def run_delegate(args: argparse.Namespace) -> int:
     key = args.key or _config(root, "user.signingkey")
     if not key:
         raise UsageError("no signing key", "pass --key ~/.ssh/id_ed25519 or `git config user.signingkey PATH`")
-    repo_id = delegation.repository_id(root, args.repository or "")
-    token = delegation.make(human, agent, repo_id, branches, paths, args.expires, key)
+    from tightrope.trust import load_trust
+
+    repo_id = delegation.repository_id(
+        root, args.repository or load_trust(root, base=None, use_baseline=False).policy.identity.repository)
+    agent_key = delegation.key_fingerprint(args.agent_key) if args.agent_key else ""
+    token = delegation.make(human, agent, repo_id, branches, paths, args.expires, key, agent_key=agent_key)
     st = delegation.parse_token(token).statement
     from tightrope.identity.verify import _iso
 
@@ -285,117 +293,28 @@ def _spec(args: argparse.Namespace) -> str:
         raise UsageError("which commits? give a range", "for example: tightrope verify --range origin/main..HEAD")
     if args.range_ and args.spec and args.range_ != args.spec:
         raise UsageError("two ranges given", "give the range once")
-    if ".." not in spec:
-        raise UsageError(f"a range is BASE..HEAD, got {spec!r}", "for example: origin/main..HEAD")
     return spec
 
 
-def _ci_branch(root: Path, head_name: str) -> str:
-    for var in ("TIGHTROPE_BRANCH", "GITHUB_HEAD_REF", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
-                "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME"):
-        if os.environ.get(var):
-            return os.environ[var]
-    from tightrope.gitio import run_git
+def _walk(args: argparse.Namespace):
+    from tightrope import gitio
+    from tightrope.identity.walk import Walk
 
-    if head_name and head_name != "HEAD":
-        full = run_git(root, "rev-parse", "--symbolic-full-name", head_name, check=False).decode().strip()
-        if full.startswith("refs/heads/"):
-            return full[len("refs/heads/"):]
-        if full.startswith("refs/remotes/"):
-            return full.split("/", 3)[-1]
-    return _current_branch(root)
+    return Walk(gitio.repo_root(args.repo), _spec(args), policy=args.policy, branch=args.branch or "",
+                repository=args.repository or "", allowed_signers=args.allowed_signers, audit=args.audit,
+                at=_at(args.at) if args.at else None)
 
 
-class _Walk:
-    """The commits of a range with their facts, plus where the allowed signers come from."""
+def _at(text: str) -> int:
+    from datetime import datetime, timezone
 
-    def __init__(self, args: argparse.Namespace, *, from_base: bool) -> None:
-        import tempfile
-
-        from tightrope import gitio, policy
-        from tightrope.identity import delegation
-
-        self.root = gitio.repo_root(args.repo)
-        self.policy = policy.load(self.root, args.policy)
-        self.spec = _spec(args)
-        sep = "..." if "..." in self.spec else ".."
-        base_name, head_name = self.spec.split(sep, 1)
-        self.base = gitio.resolve(self.root, base_name or "HEAD")
-        self.head = gitio.resolve(self.root, head_name or "HEAD")
-        self.range = f"{self.base}{sep}{self.head}"
-        self.branch = args.branch or _ci_branch(self.root, head_name)
-        self.level = self.policy.identity.require_for(self.branch)
-        self.repository = delegation.repository_id(self.root, args.repository or "")
-        self._tmp = tempfile.TemporaryDirectory(prefix="tightrope-")
-        self.signers, self.signers_name = self._signers(args, from_base)
-
-    def _signers(self, args: argparse.Namespace, from_base: bool) -> tuple[Path | None, str]:
-        from tightrope.gitio import run_git
-
-        if args.allowed_signers is not None:
-            if not args.allowed_signers.is_file():
-                raise UsageError(f"allowed signers file {args.allowed_signers} not found",
-                                 "give a readable file in git's allowed_signers format")
-            return args.allowed_signers, str(args.allowed_signers)
-        rel = self.policy.identity.allowed_signers
-        if from_base:
-            name = f"{self.base[:12]}:{rel}"
-            data = run_git(self.root, "show", f"{self.base}:{rel}", check=False)
-            if not data:
-                return None, name + " (not in the base commit)"
-            path = Path(self._tmp.name) / "allowed_signers"
-            path.write_bytes(data)
-            return path, name
-        path = self.root / rel
-        return (path, rel) if path.is_file() else (None, rel + " (not found)")
-
-    def commits(self):
-        """(facts, identity) per commit, oldest first."""
-        from tightrope import gitio
-        from tightrope.errors import GitError
-        from tightrope.identity import trailers, verify
-
-        try:
-            items = list(gitio.commits(self.root, self.range))
-        except Exception as e:  # GitPython's errors: name them, no traceback
-            if isinstance(e, GitError):
-                raise
-            raise GitError(f"cannot walk {self.spec}: {type(e).__name__}",
-                           "check the range; in a shallow clone fetch more history (`git fetch --unshallow`)")
-        for c in items:
-            message = c.message if isinstance(c.message, str) else c.message.decode("utf-8", "replace")
-            subject = message.split("\n", 1)[0].strip()
-            author = (c.author.name or "", c.author.email or "")
-            committer = (c.committer.name or "", c.committer.email or "")
-            facts = verify.CommitFacts(sha=c.hexsha, subject=subject, date=int(c.committed_date),
-                                       files=self._files(c.hexsha, [p.hexsha for p in c.parents]),
-                                       is_merge=len(c.parents) > 1,
-                                       signature=self._signature(c) if self.policy.identity.require_commit_signature else "")
-            yield facts, trailers.read(message, author, committer)
-
-    def _files(self, sha: str, parents: list[str]) -> tuple[str, ...]:
-        from tightrope.gitio import commit_files
-
-        return commit_files(self.root, sha, parents[0] if parents else None)
-
-    def _signature(self, c) -> str:
-        from tightrope.gitio import verify_commit_signature
-
-        if not getattr(c, "gpgsig", None):
-            return "bad:not signed"
-        if self.signers is None:
-            return f"bad:no allowed signers ({self.signers_name})"
-        ok, principal = verify_commit_signature(self.root, c.hexsha, self.signers)
-        return f"good:{principal}" if ok else "bad:the signature does not verify against the allowed signers"
-
-    def context(self):
-        from tightrope.identity import verify
-
-        pol = self.policy.identity
-        return verify.Context(level=self.level, branch=self.branch, repository=self.repository,
-                              allowed_signers=self.signers, allowed_signers_name=self.signers_name,
-                              allowed_agents=pol.allowed_agents,
-                              require_commit_signature=pol.require_commit_signature, tag_merges=pol.tag_merges)
+    if text.isdigit():
+        return int(text)
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--at {text!r} is not a time", "give an ISO date/time (2030-01-31T12:00:00Z) or epoch seconds")
+    return int((when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp())
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -405,9 +324,9 @@ def run_verify(args: argparse.Namespace) -> int:
     from tightrope.identity import verify
 
     pairs = output_pairs(args)
-    walk = _Walk(args, from_base=True)
+    walk = _walk(args)
     ctx = walk.context()
-    report = Report()
+    report = Report(findings=walk.policy_changes())
     n = 0
     for facts, ident in walk.commits():
         n += 1
@@ -418,8 +337,9 @@ def run_verify(args: argparse.Namespace) -> int:
         report.notes.append(f"empty range {walk.spec}: no commits to verify "
                             "(is BASE already at HEAD? in CI, fetch the base branch)")
     else:
-        report.notes.append(f"verified {n} commit(s) in {walk.spec} on branch {walk.branch or '(detached)'} "
-                            f"at level {walk.level}")
+        report.notes.append(f"verified {n} commit(s) in {walk.spec} on branch {walk.branch or '(unknown)'} "
+                            f"at level {walk.level}; delegations judged at {walk.clock}; "
+                            f"policy from the {walk.trust.source}")
     emit(report, pairs)
     return EXIT_BLOCKING if report.blocking else EXIT_OK
 
@@ -427,18 +347,27 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_log(args: argparse.Namespace) -> int:
     from tightrope.identity import verify
 
-    walk = _Walk(args, from_base=True)
+    walk = _walk(args)
     ctx = walk.context()
     ctx.level = "signed"  # judge every delegation present, whatever the policy requires
     rows = [("commit", "subject", "agent", "model", "human", "delegation")]
     for facts, ident in walk.commits():
         deleg = verify.judge_delegation(ident, facts, ctx) if ident.delegation else verify.Delegation("none")
         status = deleg.status if deleg.status in ("none", "valid") else f"{deleg.status}: {deleg.detail}"
+        if deleg.status == "valid" and args.audit:
+            status = "valid when it landed"
+        # a human is verified only when a valid delegation signed by them says so
+        if deleg.status == "valid" and deleg.token:
+            human = f"{deleg.token.statement.human} (verified)"
+        else:
+            human = f"{ident.delegated_by} (claimed)" if ident.delegated_by else "-"
         rows.append((facts.sha[:12], _clip(facts.subject, 50), ident.agent or ("-" if not ident.is_agent else "?"),
-                     ident.model or "-", ident.delegated_by or "-", status))
+                     ident.model or "-", human, status))
     if len(rows) == 1:
         print(f"tightrope: no commits in {walk.spec}", file=sys.stderr)
         return EXIT_OK
+    print(f"tightrope: delegations judged at {walk.clock}; policy and signers from the {walk.trust.source}",
+          file=sys.stderr)
     from tightrope.report.escape import terminal
 
     widths = [max(len(terminal(r[i])) for r in rows) for i in range(5)]

@@ -20,7 +20,8 @@ def add_scan_arguments(p: argparse.ArgumentParser) -> None:
     what.add_argument("--patch", metavar="FILE", help="a unified diff from FILE, or - for stdin")
     what.add_argument("--all", action="store_true", help="every tracked file as if newly added")
     p.add_argument("-C", dest="repo", default=".", metavar="DIR", help="the repository (default: .)")
-    p.add_argument("--policy", type=Path, help="policy file (default: .tightrope.toml or pyproject's [tool.tightrope])")
+    p.add_argument("--policy", metavar="FILE", help="policy file, or - for stdin (default: .tightrope.toml or "
+                   "pyproject's [tool.tightrope], read from the range's base commit for --range and pre-push)")
     p.add_argument("--scanners", default=DEFAULT_SCANNERS,
                    help=f"comma-separated subset of {DEFAULT_SCANNERS} (default: all)")
 
@@ -39,6 +40,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("files", nargs="*", metavar="FILE",
                    help="limit a staged scan to these paths; a path with nothing staged is scanned whole "
                         "(what `pre-commit run --all-files` passes)")
+    p.add_argument("--branch", help="with --range: the branch the range lands on (default: GITHUB_BASE_REF, "
+                                    "CI_MERGE_REQUEST_TARGET_BRANCH_NAME, the pushed branch, or BASE's name)")
     p.set_defaults(func=run)
 
 
@@ -145,16 +148,32 @@ def emit(report, pairs: list[tuple[str, str | None]]) -> None:
                 raise UsageError(f"cannot write {out}: {e.strerror}", "check the --output path")
 
 
-def run(args: argparse.Namespace) -> int:
-    from tightrope import core, policy, suppress
+def landing_branch(args: argparse.Namespace, root: Path) -> str:
+    """The branch a range scan lands on: pre-commit's remote branch on pre-push, else CI's."""
+    from tightrope.trust import landing_branch as resolve
 
+    remote = os.environ.get("PRE_COMMIT_REMOTE_BRANCH", "").removeprefix("refs/heads/")
+    base_name = args.range.split("..", 1)[0] if args.range else ""
+    return resolve(root, base_name, getattr(args, "branch", None) or remote)
+
+
+def check(changeset, args: argparse.Namespace, scanners: tuple[str, ...], *, use_baseline: bool = True):
+    """The core's report on a change set, judged with the trust material of its base, plus
+    `policy.changed` when a range edits that material."""
+    from tightrope import core
+    from tightrope.trust import load_trust, policy_changes
+
+    trust = load_trust(changeset.root, base=changeset.base, explicit=args.policy, use_baseline=use_baseline)
+    report = core.check(changeset, trust.policy, scanners=scanners, baseline=trust.baseline)
+    if changeset.base and changeset.root is not None:
+        report.findings += policy_changes(trust, changeset.rev, landing_branch(args, changeset.root))
+        report.notes.append(f"policy and baseline read from the {trust.source}")
+    return report
+
+
+def run(args: argparse.Namespace) -> int:
     pairs = output_pairs(args)
     scanners = parse_scanners(args.scanners)
-    changeset = select_changes(args)
-    pol = policy.load(changeset.root, args.policy)
-    baseline: set[str] = set()
-    if not args.no_baseline and changeset.root is not None:
-        baseline = suppress.load_baseline(changeset.root / pol.baseline)
-    report = core.check(changeset, pol, scanners=scanners, baseline=baseline)
+    report = check(select_changes(args), args, scanners, use_baseline=not args.no_baseline)
     emit(report, pairs)
     return EXIT_BLOCKING if report.blocking else EXIT_OK

@@ -34,7 +34,7 @@ MODEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/@:+-]*$")
 _GITHUB_NOREPLY = re.compile(r"^(?:[0-9]+\+)?(?P<login>[^@]+)@users\.noreply\.github\.com$", re.I)
 
 # the order of trust, for picking the primary agent when several are named
-TRUST = ("explicit", "env", "ident", "bot", "coauthor", "trailer", "body")
+TRUST = ("signature", "explicit", "env", "ident", "bot", "coauthor", "trailer", "body")
 
 
 @dataclass(frozen=True)

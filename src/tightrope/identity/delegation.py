@@ -37,6 +37,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from tightrope.errors import UsageError
+from tightrope.identity.person import parse_person
 
 NAMESPACE = "tightrope-delegation"
 PREFIX = "tr1"
@@ -46,6 +47,7 @@ _ARMOR_END = "-----END SSH SIGNATURE-----"
 _DURATION = re.compile(r"^(?P<n>[0-9]+)(?P<unit>[mhdw])$")
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 MAX_TOKEN = 8192
+_FINGERPRINT = re.compile(r"^SHA256:[A-Za-z0-9+/]{43}$")
 
 
 class TokenError(ValueError):
@@ -61,12 +63,11 @@ class Statement:
     paths: tuple[str, ...]
     iat: int
     exp: int
-    nonce: str
+    nonce: str  # the token's id: what a revocation list names
+    agent_key: str = ""  # SHA256 fingerprint of the agent's commit-signing key, when bound
 
     @property
     def email(self) -> str:
-        from tightrope.identity.trailers import parse_person
-
         person = parse_person(self.human)
         return person[1] if person else ""
 
@@ -74,14 +75,18 @@ class Statement:
         body = {"v": 1, "typ": TYP, "human": self.human, "agent": self.agent, "repo": self.repo,
                 "branches": list(self.branches), "paths": list(self.paths), "iat": self.iat,
                 "exp": self.exp, "nonce": self.nonce}
+        if self.agent_key:
+            body["agent_key"] = self.agent_key
         return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
     def branch_ok(self, branch: str) -> bool:
         return not self.branches or any(fnmatchcase(branch, g) for g in self.branches)
 
     def path_ok(self, path: str) -> bool:
-        return not self.paths or any(fnmatchcase(path, g) or fnmatchcase(path, g.rstrip("/") + "/*")
-                                     for g in self.paths)
+        """git's glob pathspec semantics: `*` stays inside a directory, `**` crosses them."""
+        from tightrope.wildmatch import match
+
+        return not self.paths or any(match(g, path) for g in self.paths)
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,10 @@ def _statement(data: bytes) -> Statement:
         return v
 
     st = Statement(human=text("human"), agent=text("agent"), repo=text("repo"), branches=globs("branches"),
-                   paths=globs("paths"), iat=when("iat"), exp=when("exp"), nonce=text("nonce"))
+                   paths=globs("paths"), iat=when("iat"), exp=when("exp"), nonce=text("nonce"),
+                   agent_key=text("agent_key") if "agent_key" in raw else "")
+    if st.agent_key and not _FINGERPRINT.match(st.agent_key):
+        raise TokenError("the statement's 'agent_key' is not an SSH key fingerprint (SHA256:…)")
     if not st.email:
         raise TokenError("the statement's human is not `Name <email>`")
     if st.exp <= st.iat:
@@ -184,21 +192,20 @@ def normalise_remote(url: str) -> str:
 
 
 def repository_id(root: Path, override: str = "") -> str:
-    """What a token's `repo` names: TIGHTROPE_REPOSITORY, else origin's URL normalised, else
-    `root:<sha>` of the repository's first root commit (stable across clones without a remote)."""
+    """What a token's `repo` names: `override` (--repository, the policy's
+    identity.repository), TIGHTROPE_REPOSITORY, else origin's URL normalised. Never anything
+    a change can alter (its commits or files): without any of these, a clear error."""
     from tightrope.gitio import run_git
 
     explicit = override or os.environ.get("TIGHTROPE_REPOSITORY", "")
     if explicit:
-        return normalise_remote(explicit) if ("/" in explicit or ":" in explicit) and not explicit.startswith("root:") else explicit
+        return normalise_remote(explicit) if ("/" in explicit or ":" in explicit) else explicit
     url = run_git(root, "config", "--get", "remote.origin.url", check=False).decode().strip()
     if url:
         return normalise_remote(url)
-    roots = run_git(root, "rev-list", "--max-parents=0", "HEAD", check=False).decode().split()
-    if not roots:
-        raise UsageError("this repository has no commits and no origin remote to name it",
-                         "commit once, add the origin remote, or pass --repository")
-    return "root:" + sorted(roots)[0]
+    raise UsageError("this repository has no origin remote to name it",
+                     "pass --repository HOST/OWNER/NAME, set TIGHTROPE_REPOSITORY, or set identity.repository "
+                     "in the policy on the target branch")
 
 
 # --- signing ------------------------------------------------------------------------------
@@ -257,11 +264,23 @@ def sign(statement: Statement, key: str) -> str:
 
 
 def make(human: str, agent: str, repo: str, branches: tuple[str, ...], paths: tuple[str, ...],
-         expires: str, key: str, now: int | None = None) -> str:
+         expires: str, key: str, now: int | None = None, agent_key: str = "") -> str:
     now = int(time.time()) if now is None else now
     statement = Statement(human=human, agent=agent, repo=repo, branches=branches, paths=paths, iat=now,
-                          exp=parse_duration(expires, now), nonce=secrets.token_hex(12))
+                          exp=parse_duration(expires, now), nonce=secrets.token_hex(12), agent_key=agent_key)
     return sign(statement, key)
+
+
+def key_fingerprint(public_key: str) -> str:
+    """`SHA256:…` of an SSH public key file (or a private key file: ssh-keygen reads either)."""
+    path = Path(os.path.expanduser(public_key))
+    if not path.is_file():
+        raise UsageError(f"agent key {public_key} not found", "pass the agent's public key file, e.g. agent.pub")
+    proc = _ssh_keygen(["-l", "-E", "sha256", "-f", str(path)])
+    fields = proc.stdout.decode(errors="replace").split()
+    if proc.returncode != 0 or len(fields) < 2 or not _FINGERPRINT.match(fields[1]):
+        raise UsageError(f"{public_key} is not an SSH public key", "pass the agent's commit-signing key (.pub)")
+    return fields[1]
 
 
 # --- verifying ----------------------------------------------------------------------------

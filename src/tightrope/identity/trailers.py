@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Mapping
 
 from tightrope.identity import agents as agents_mod
+from tightrope.identity import delegation, trailer_block
 from tightrope.identity.agents import Evidence
+from tightrope.identity.person import PRINCIPAL, parse_person
 
 ASSISTED_BY = "Assisted-by"
 AGENT = "Agent"
@@ -36,11 +38,9 @@ CANONICAL = {k.lower(): k for k in (ASSISTED_BY, AGENT, DELEGATED_BY, DELEGATION
 # vendor and hand-written spellings of Assisted-by
 ASSISTED_VARIANTS = ("assisted-by", "generated-by", "ai-assisted-by", "assisted-with", "generated-with",
                      "ai-generated-by", "co-generated-by")
-SCISSORS = re.compile(r"^# -+ >8 -+$")
-_TRAILER_LINE = re.compile(r"^(?P<key>[A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(?P<value>.*)$")
-_PERSON = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>$")
+MAX_MESSAGE = 64 * 1024  # characters of a commit message read for identity
+MAX_TRAILER = 4096  # characters of one trailer (a Delegation token is well under 2,000)
 _STRICT_ASSISTED = re.compile(r"^(?P<agent>[A-Za-z0-9][A-Za-z0-9._-]*)(?::(?P<model>\S+))?(?:\s+(?P<tools>.+))?$")
-_PRINCIPAL = re.compile(r"^\S+$")
 _KNOWN_KEYS = set(CANONICAL) | set(ASSISTED_VARIANTS) | {"signed-off-by", "co-authored-by", "co-developed-by",
                                                           "reviewed-by", "acked-by", "tested-by", "fixes",
                                                           "change-id", "reported-by", "cc", "link", "closes"}
@@ -100,57 +100,12 @@ class CommitIdentity:
 
 # --- reading ------------------------------------------------------------------------------
 
-def _message_lines(message: str) -> list[str]:
-    """The message as git keeps it: up to the scissors line, comment lines dropped."""
-    out = []
-    for line in message.splitlines():
-        if SCISSORS.match(line):
-            break
-        out.append("" if line.startswith("#") else line.rstrip())
-    return out
-
-
 def parse(message: str) -> tuple[list[Trailer], list[str]]:
-    """(trailers of the last paragraph, its non-trailer lines), as git finds the trailer block.
-
-    The first paragraph (the subject) never holds trailers. A paragraph is a trailer block
-    when every line is a trailer (or a continuation), or when it has a known trailer and at
-    least a quarter of its lines are trailers (git's rule).
-    """
-    lines = _message_lines(message)
-    while lines and not lines[-1].strip():
-        lines.pop()
-    start = len(lines)
-    while start > 0 and lines[start - 1].strip():
-        start -= 1
-    if start == 0 or not any(l.strip() for l in lines[:start]):
-        return [], []  # a single paragraph: the subject
-    block = lines[start:]
-    trailers: list[Trailer] = []
-    other: list[str] = []
-    known = False
-    for offset, line in enumerate(block):
-        m = _TRAILER_LINE.match(line)
-        if line[:1] in (" ", "\t") and trailers:
-            last = trailers[-1]
-            trailers[-1] = Trailer(last.key, f"{last.value} {line.strip()}", last.line)
-        elif m:
-            trailers.append(Trailer(m.group("key"), m.group("value").strip(), start + offset + 1))
-            known = known or m.group("key").lower() in _KNOWN_KEYS
-        else:
-            other.append(line)
-    if not trailers:
-        return [], []
-    if other and not (known and len(trailers) * 4 >= len(trailers) + len(other)):
-        return [], []
-    return trailers, other
-
-
-def parse_person(value: str) -> tuple[str, str] | None:
-    m = _PERSON.match(value.strip())
-    if not m or not m.group("name").strip():
-        return None
-    return m.group("name").strip(), m.group("email")
+    """(trailers of the trailer block, its non-trailer lines), exactly as
+    `git interpret-trailers --parse` finds them (see trailer_block.py)."""
+    entries = trailer_block.block(message)
+    trailers = [Trailer(e.key, e.value, e.line) for e in entries if e.separator >= 1]
+    return trailers, [e.text for e in entries if e.separator < 1]
 
 
 def parse_assisted(value: str) -> tuple[str, str] | None:
@@ -181,13 +136,21 @@ def parse_assisted(value: str) -> tuple[str, str] | None:
 
 def read(message: str, author: tuple[str, str] = ("", ""), committer: tuple[str, str] = ("", "")) -> CommitIdentity:
     """Normalise a commit's message and identities into one CommitIdentity."""
-    from tightrope.identity import delegation
-
     tab = agents_mod.table()
     ident = CommitIdentity()
-    trailers, other = parse(message)
-    ident.trailers = trailers
     evidence: list[Evidence] = []
+    if len(message) > MAX_MESSAGE:
+        ident.problems.append(Problem(
+            "input-too-large", f"the commit message is {len(message):,} characters; identity is read from at most "
+                               f"{MAX_MESSAGE:,}", "keep commit messages short; put long text in the change itself"))
+        message = ""
+    trailers, other = parse(message)
+    for t in [t for t in trailers if len(t.value) > MAX_TRAILER]:
+        ident.problems.append(Problem(
+            "input-too-large", f"the {t.key[:40]} trailer on line {t.line} is {len(t.value):,} characters "
+                               f"(at most {MAX_TRAILER:,} are read)", "a trailer is one short line"))
+    trailers = [t for t in trailers if len(t.value) <= MAX_TRAILER]
+    ident.trailers = trailers
 
     for name, email in (author, committer):
         if not name and not email:
@@ -216,7 +179,7 @@ def read(message: str, author: tuple[str, str] = ("", ""), committer: tuple[str,
             evidence.append(Evidence(parsed[0], "trailer", f"{t.key}: {t.value}", parsed[1]))
             ident.recorded_in_message = True
         elif key == "agent":
-            if not _PRINCIPAL.match(t.value):
+            if not PRINCIPAL.match(t.value):
                 ident.problems.append(Problem(
                     "malformed-trailer", f"malformed Agent trailer {t.value!r} ({where})",
                     "write one token: the agent's bot login, service account or key fingerprint"))
@@ -253,9 +216,9 @@ def read(message: str, author: tuple[str, str] = ("", ""), committer: tuple[str,
                     ident.recorded_in_message = True
 
     for line in other:  # a line in the trailer block that tries to be one of ours
-        head = re.split(r"[\s:]", line.strip(), maxsplit=1)[0].lower()
+        head = re.split(r"[\s:]", line.strip()[:200], maxsplit=1)[0].lower()
         if head in CANONICAL or head in ASSISTED_VARIANTS:
-            ident.problems.append(Problem("malformed-trailer", f"malformed trailer line {line.strip()!r}",
+            ident.problems.append(Problem("malformed-trailer", f"malformed trailer line {line.strip()[:80]!r}",
                                           "a trailer is `Key: value` on one line"))
 
     for a in tab.agents:

@@ -8,20 +8,29 @@ trailer syntax, invented vendor identities, and that an agent commit names its a
 the message (Assisted-by or any vendor variant: a bot author alone is not enough);
 `named-human` also wants Delegated-by; `signed` also wants a Delegation token that
 verifies against the allowed signers, names the same human, the same agent and this
-repository, was valid at the commit's date, and covers the branch and every changed path.
+repository, is within the policy's maximum lifetime, is not revoked, was valid at the time
+the commit is judged at, and covers the branch and every changed path; when it names the
+agent's signing key, the commit must be signed by that key.
+
+Time: a token is judged at `facts.at`, a time the committer does not set: the time of the
+check for commits being admitted (a PR's or a push's new commits), or, in an audit of
+history, when the commit landed on the protected branch. The committer date must also lie
+inside the token's validity (a back-dated or post-dated commit is rejected). Both allow
+CLOCK_SKEW seconds for clocks that disagree.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
 from tightrope.identity import delegation
-from tightrope.identity.trailers import CommitIdentity, parse_person
+from tightrope.identity.trailers import CommitIdentity
 
 LEVELS = ("off", "trailers", "named-human", "signed")
-CLOCK_SKEW = 300  # seconds a commit may predate its token's issue time
+CLOCK_SKEW = 300  # seconds two clocks (the signer's, the committer's, the checker's) may disagree
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,8 @@ class CommitFacts:
     date: int  # committer date, epoch seconds
     files: tuple[str, ...] = ()
     is_merge: bool = False
-    signature: str = ""  # "" not checked | "good:<principal>" | "bad:<reason>"
+    signature: str = ""  # "" not checked | "good:<principal> <key fingerprint>" | "bad:<reason>"
+    at: int = 0  # the time to judge the delegation at (see the module doc); 0: the commit date
 
 
 @dataclass
@@ -44,6 +54,10 @@ class Context:
     allowed_agents: tuple[str, ...] = ()
     require_commit_signature: bool = False
     tag_merges: bool = False
+    clock: str = "the commit's date"  # what facts.at is, for messages
+    max_lifetime: int = 30 * 86400
+    revoked: frozenset[str] = frozenset()  # token ids (nonces) from the base's revocation list
+    require_agent_key: bool = False
 
 
 @dataclass
@@ -56,6 +70,7 @@ class Delegation:
 
 _TITLES = {
     "malformed-trailer": "malformed identity trailer",
+    "input-too-large": "commit message or trailer too large to read",
     "invented-vendor-identity": "invented vendor identity",
     "missing-assisted-by": "agent commit does not name its agent",
     "agent-not-allowed": "agent not allowed by policy",
@@ -68,7 +83,10 @@ _TITLES = {
     "delegation-human-mismatch": "Delegated-by is not the delegating human",
     "delegation-agent-mismatch": "delegation is for another agent",
     "delegation-repository-mismatch": "delegation is for another repository",
-    "delegation-expired": "delegation not valid at the commit's date",
+    "delegation-expired": "delegation not valid at the time judged",
+    "delegation-too-long": "delegation lives longer than the policy allows",
+    "delegation-revoked": "delegation revoked",
+    "delegation-key-mismatch": "commit not signed by the agent key the delegation names",
     "delegation-out-of-scope": "commit outside the delegation's scope",
     "unsigned-commit": "agent commit not signed by an allowed key",
 }
@@ -108,7 +126,7 @@ def judge_delegation(ident: CommitIdentity, facts: CommitFacts, ctx: Context) ->
                              "commit the allowed signers file (git's format) on the target branch, "
                              "or pass --allowed-signers FILE", ""))
     else:
-        check = delegation.verify_signature(token, ctx.allowed_signers, facts.date)
+        check = delegation.verify_signature(token, ctx.allowed_signers, facts.at or facts.date)
         if not check.ok:
             hint = {"delegation-unknown-signer": f"add the human's public key to {ctx.allowed_signers_name} "
                                                  "on the target branch, or ask an allowed signer to delegate",
@@ -125,19 +143,33 @@ def judge_delegation(ident: CommitIdentity, facts: CommitFacts, ctx: Context) ->
                              f"the delegation is for agent {st.agent!r}, this commit was made by "
                              f"{ident.principal or ident.agent!r}",
                              "each agent needs its own delegation (`tightrope delegate --agent ID`)", ""))
-    if ctx.repository and st.repo != ctx.repository:
+    if not ctx.repository:
+        out.findings.append(("delegation-repository-mismatch",
+                             f"the delegation is for repository {st.repo!r} and this repository's identity is unknown",
+                             "pass --repository, or set identity.repository in the policy or an origin remote", ""))
+    elif st.repo != ctx.repository:
         out.findings.append(("delegation-repository-mismatch",
                              f"the delegation is for repository {st.repo!r}, not {ctx.repository!r}",
                              "delegate in this repository (or set TIGHTROPE_REPOSITORY when the remote differs)", ""))
-    if facts.date > st.exp:
-        out.findings.append(("delegation-expired",
-                             f"the delegation expired at {_iso(st.exp)}, before the commit's date {_iso(facts.date)}",
-                             "ask the human for a fresh token: `tightrope delegate --expires 7d`", ""))
-    elif facts.date + CLOCK_SKEW < st.iat:
-        out.findings.append(("delegation-expired",
-                             f"the commit's date {_iso(facts.date)} is before the delegation was issued ({_iso(st.iat)})",
-                             "a delegation covers only commits made after it was granted", ""))
-    if ctx.branch and not st.branch_ok(ctx.branch):
+    out.findings += _time_findings(st, facts, ctx)
+    if st.nonce in ctx.revoked:
+        out.findings.append(("delegation-revoked", f"the delegation {st.nonce} is on the revocation list",
+                             "ask the human for a fresh token: `tightrope delegate`", ""))
+    if st.agent_key and _signer_key(facts) != st.agent_key:
+        out.findings.append(("delegation-key-mismatch",
+                             f"the delegation is bound to the agent key {st.agent_key}; this commit is "
+                             f"{_signature_state(facts)}",
+                             "the agent signs its commits with the key named at `tightrope delegate --agent-key`", ""))
+    elif not st.agent_key and ctx.require_agent_key:
+        out.findings.append(("delegation-key-mismatch",
+                             "the delegation names no agent signing key and the policy requires one",
+                             "delegate with `tightrope delegate --agent-key AGENT_KEY.pub`", ""))
+    if st.branches and not ctx.branch:
+        out.findings.append(("delegation-out-of-scope",
+                             f"the delegation is limited to branches {', '.join(st.branches)} and the branch "
+                             "this range lands on is unknown",
+                             "pass --branch TARGET (in CI: GITHUB_BASE_REF or CI_MERGE_REQUEST_TARGET_BRANCH_NAME)", ""))
+    elif ctx.branch and not st.branch_ok(ctx.branch):
         out.findings.append(("delegation-out-of-scope",
                              f"branch {ctx.branch!r} is outside the delegation's branches {', '.join(st.branches)}",
                              "commit on a delegated branch, or ask for a delegation that covers it", ""))
@@ -154,17 +186,56 @@ def judge_delegation(ident: CommitIdentity, facts: CommitFacts, ctx: Context) ->
     return out
 
 
+def _time_findings(st: delegation.Statement, facts: CommitFacts, ctx: Context) -> list[tuple[str, str, str, str]]:
+    """Lifetime, validity at the judged time, and a committer date inside the validity."""
+    out = []
+    if st.exp - st.iat > ctx.max_lifetime:
+        out.append(("delegation-too-long",
+                    f"the delegation is valid for {(st.exp - st.iat) // 86400} days; the policy allows "
+                    f"{ctx.max_lifetime // 86400} (identity.max_lifetime)",
+                    "ask the human for a shorter one: `tightrope delegate --expires 7d`", ""))
+    at = facts.at or facts.date
+    if at > st.exp + CLOCK_SKEW:
+        out.append(("delegation-expired", f"the delegation expired at {_iso(st.exp)}; {ctx.clock} is {_iso(at)}",
+                    "ask the human for a fresh token: `tightrope delegate --expires 7d`", ""))
+    elif at + CLOCK_SKEW < st.iat:
+        out.append(("delegation-expired", f"the delegation is issued at {_iso(st.iat)}, after {ctx.clock} ({_iso(at)})",
+                    "check the signer's clock", ""))
+    elif facts.date + CLOCK_SKEW < st.iat:
+        out.append(("delegation-expired",
+                    f"the commit's date {_iso(facts.date)} is before the delegation was issued ({_iso(st.iat)})",
+                    "a delegation covers only commits made after it was granted", ""))
+    elif facts.date > st.exp + CLOCK_SKEW:
+        out.append(("delegation-expired",
+                    f"the delegation expired at {_iso(st.exp)}, before the commit's date {_iso(facts.date)}",
+                    "ask the human for a fresh token: `tightrope delegate --expires 7d`", ""))
+    return out
+
+
+def _signer_key(facts: CommitFacts) -> str:
+    return facts.signature.split(" ")[-1] if facts.signature.startswith("good:") else ""
+
+
+def _signature_state(facts: CommitFacts) -> str:
+    if facts.signature.startswith("good:"):
+        return f"signed by {_signer_key(facts)}"
+    return facts.signature.partition(":")[2] or "not signed"
+
+
 def check(ident: CommitIdentity, facts: CommitFacts, ctx: Context) -> tuple[list[Finding], Delegation]:
     """Findings for one commit under the context's level."""
     level = LEVELS.index(ctx.level)
     found: list[Finding] = []
     if level == 0:
         return found, Delegation("none")
+    ident = _signed_by_an_agent(ident, facts, ctx)
     for p in ident.problems:
         invented = p.rule == "invented-vendor-identity"
         found.append(finding(facts, p.rule, p.message, p.hint,
                              confidence=Confidence.MEDIUM if invented else Confidence.HIGH))
-    if not ident.is_agent or (facts.is_merge and not ctx.tag_merges):
+    # a clean merge (no changes of its own) is not judged unless the policy tags merges; a
+    # merge with its own changes (a conflict resolution, an "evil merge") is judged like any commit
+    if not ident.is_agent or (facts.is_merge and not ctx.tag_merges and not facts.files):
         deleg = judge_delegation(ident, facts, ctx) if ident.delegation else Delegation("none")
         return found, deleg
     if not ident.recorded_in_message:
@@ -201,14 +272,37 @@ def check(ident: CommitIdentity, facts: CommitFacts, ctx: Context) -> tuple[list
                                  "configure the agent's git with gpg.format=ssh, user.signingkey=AGENT_KEY and "
                                  "commit.gpgsign=true; list the key in the allowed signers file"))
         else:
-            signer = facts.signature[len("good:"):].lower()
-            names = agent_names(ident) | ({deleg.token.statement.agent.lower()} if deleg.token else set())
-            if names and signer not in names:
+            signer = facts.signature[len("good:"):].split(" ")[0].lower()
+            # who the agent is comes from the verified delegation, never from the commit's own
+            # Agent: trailer; without one, the signer must be an agent principal the commit names
+            names = {deleg.token.statement.agent.lower()} if deleg.token else agent_names(ident) & _agent_principals(ctx)
+            if signer not in names:
                 found.append(finding(facts, "unsigned-commit",
                                      f"the commit is signed by {signer!r}, not by the agent ({', '.join(sorted(names))})",
                                      "sign the agent's commits with the agent's own key, listed under its "
                                      "principal in the allowed signers file"))
     return found, deleg
+
+
+def _signed_by_an_agent(ident: CommitIdentity, facts: CommitFacts, ctx: Context) -> CommitIdentity:
+    """A commit signed with an agent's key (an agent principal in the base's allowed signers)
+    is an agent commit, whatever its message says: an untagged agent commit is caught."""
+    signer = facts.signature[len("good:"):].split(" ")[0].lower() if facts.signature.startswith("good:") else ""
+    if not signer or signer not in _agent_principals(ctx) or signer in agent_names(ident):
+        return ident
+    from tightrope.identity.agents import Evidence
+
+    seen = Evidence(signer, "signature", f"signed with the key of {signer} in the allowed signers")
+    return dataclasses.replace(ident, evidence=[*ident.evidence, seen])
+
+
+def _agent_principals(ctx: Context) -> set[str]:
+    """Principals that are agents: the policy's allowed agents, else the agent table's ids and bots."""
+    if ctx.allowed_agents:
+        return {a.lower() for a in ctx.allowed_agents}
+    from tightrope.identity import agents
+
+    return {n.lower() for a in agents.table().agents for n in (a.id, *a.bots)}
 
 
 def _evidence(ident: CommitIdentity) -> str:
@@ -222,7 +316,3 @@ def _iso(epoch: int) -> str:
     from datetime import datetime, timezone
 
     return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def human_of(ident: CommitIdentity) -> str:
-    return ident.delegated_by if parse_person(ident.delegated_by or "") else ""

@@ -14,11 +14,14 @@ A token whose checksum verified is never dropped by a filter here.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
 import os
 import re
 from collections import Counter
+
+from .lazy_regex import lazy
 
 # ------------------------------------------------------------------------ files
 
@@ -37,7 +40,7 @@ def is_lock_file(path: str) -> bool:
 
 # ------------------------------------------------------------------------ spans
 
-_MASKS = re.compile(
+_MASKS = lazy(
     r"sha(?:1|224|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}"  # SRI integrity (npm, yarn, pnpm)
     r"|\bh1:[A-Za-z0-9+/]{20,}={0,2}"  # go.sum
     r"|ENC\[[A-Z0-9_]+,[^\]]*\]"  # SOPS
@@ -67,7 +70,7 @@ def overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a < d and c < b for c, d in spans)
 
 
-_SEALED_HEADER = re.compile(r"^(\s*)encryptedData:\s*$")
+_SEALED_HEADER = lazy(r"^(\s*)encryptedData:\s*$")
 
 
 class EncryptedBlock:
@@ -98,7 +101,7 @@ class EncryptedBlock:
 PLACEHOLDER_WORDS = (
     "your", "example", "placeholder", "changeme", "change_me", "change-me", "replace", "dummy",
     "sample", "redacted", "insert", "xxxx", "****", "....", "<", ">", "${", "{{", "%(", "%s",
-    "todo", "fixme", "_here", "-here", "notreal", "not_real", "not-real", "fake", "secret_key_base",
+    "...", "…", "todo", "fixme", "_here", "-here", "notreal", "not_real", "not-real", "fake", "secret_key_base",
     # a value that names what it is, is a label, not a credential ("my-client-secret")
     "password", "passwd", "secret", "apikey", "api_key", "api-key", "token", "private",
 )
@@ -114,15 +117,14 @@ KNOWN_EXAMPLES_SHA256 = frozenset({
     "b1471f544ceeea31333bde7e1ecbaad6eac0d4a749412ad29bd66ef895b81c6b",  # Stripe docs' pk_test_… test key
     "f2d6ca16515033e5dce14eba840b979d27b5cbae24bb3e5bf484339667f86397",  # Stripe docs' sk_test_… test key
 })
-_ENV_REFERENCE = re.compile(
+_ENV_REFERENCE = lazy(
     r"os\.environ|os\.getenv|getenv\(|process\.env\b|import\.meta\.env|ENV\[|ENV\.fetch|System\.getenv"
     r"|Deno\.env|env\(|secrets\.[A-Za-z_]|vars\.[A-Za-z_]|\$\{\{|\{\{\s*\.|valueFrom:|secretKeyRef"
     r"|config\[|settings\.|\bvault\(|lookup\(",
 )
-_TEMPLATED = re.compile(r"^(?:\$\{[^}]*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_]+%|\{\{.*\}\}|<[^>]*>|\{[^}]*\}|\[[^\]]*\])$")
-_HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|[0-9A-F]{40}|[0-9A-F]{64})$")
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
-_DIGEST_CONTEXT = re.compile(r"sha\d*|digest|checksum|commit|revision|\brev\b|hash|integrity|etag|md5", re.IGNORECASE)
+_TEMPLATED = lazy(r"^(?:\$\{[^}]*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_]+%|\{\{.*\}\}|<[^>]*>|\{[^}]*\}|\[[^\]]*\])$")
+_UUID = lazy(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+_DIGEST_CONTEXT = lazy(r"sha\d*|digest|checksum|commit|revision|\brev\b|hash|integrity|etag|md5", re.IGNORECASE)
 
 
 def entropy(text: str) -> float:
@@ -153,18 +155,57 @@ def is_placeholder(value: str) -> bool:
 
 
 def is_digest(value: str, line: str = "") -> bool:
-    """git SHAs, sha1/sha256/sha512 hex digests, and short hex under a digest-ish name."""
-    if _HEX_DIGEST.match(value):
-        return True
+    """Hex where the line says it is a digest (hash, sha…, checksum, integrity, commit…).
+
+    Length alone says nothing: `secrets.token_hex(32)` (Flask's SECRET_KEY recipe) is as
+    long as a SHA-256."""
     return bool(re.fullmatch(r"[0-9a-fA-F]{7,128}", value)) and bool(_DIGEST_CONTEXT.search(line))
 
 
-_FILE_PATH = re.compile(r"(?:\.{0,2}/)?(?:[\w.-]+/)+[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,5}")
+_TESTS = (r"(?:^|/)(?:tests?|__tests__|spec|specs|testdata|test_data|fixtures?|mocks?)/"
+          r"|(?:^|/)(?:test_[^/]*|[^/]*_test\.[^/]+|[^/]*\.(?:test|spec)\.[^/]+|conftest\.py)$")
+_TEST_PATH = lazy(_TESTS, re.IGNORECASE)
+_TEST_OR_DOC_PATH = lazy(_TESTS + r"|(?:^|/)(?:docs?|examples?|samples?)/|\.(?:md|markdown|rst|adoc|txt|ipynb)$",
+                               re.IGNORECASE)
+
+
+def is_test_or_doc_path(path: str) -> bool:
+    """Tests, fixtures, docs and examples: values there are mostly illustrative."""
+    return bool(_TEST_OR_DOC_PATH.search(path.replace("\\", "/")))
+
+
+def is_test_path(path: str) -> bool:
+    """Tests and their fixtures (not docs: a URL with a password in a README is a leak)."""
+    return bool(_TEST_PATH.search(path.replace("\\", "/")))
+
+
+def is_unsigned_jwt(token: str) -> bool:
+    """A JWT whose header says `"alg": "none"`: no signature, nothing to forge or steal."""
+    import json
+
+    head = token.split(".", 1)[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(header, dict) and str(header.get("alg", "")).lower() == "none"
+
+
+_FILE_PATH = lazy(r"(?:\.{0,2}/)?(?:[\w.-]+/)+[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,5}")
 
 
 def is_file_path(value: str) -> bool:
     """`bench/secrets.py`, `./certs/key.pem`: a keyword followed by a path names a file, not a secret."""
     return bool(_FILE_PATH.fullmatch(value.strip()))
+
+
+_PUBLIC_IDS = lazy(r"(?:SK|AC|AP|PN|MG|CA|SM|MM|IS|VA)[0-9a-f]{32}")  # Twilio resource SIDs
+
+
+def is_public_identifier(value: str) -> bool:
+    """Identifiers that look random but are not secret: Twilio's SIDs (`SK…` names an API
+    key; the key's secret is a separate value)."""
+    return bool(_PUBLIC_IDS.fullmatch(value))
 
 
 def is_uuid(value: str) -> bool:

@@ -4,14 +4,17 @@
 
 Pipeline, per file:
 1. Prefilter: ONE case-insensitive regex built (lazily, once) from every detector's
-   keywords and the detect-secrets plugins' trigger keywords, run over the whole added
-   text at once. Only lines it hits go further; most lines of a diff never do.
-2. Our detectors (`tightrope.scan.detectors.ALL`, priority order) on the hit lines:
-   regex -> checksum verdict (INVALID: dropped; VALID: HIGH confidence, no heuristics;
-   UNKNOWN: placeholder, masked-span, entropy and context checks).
-3. detect-secrets' plugins (imported on the first hit line, never for a clean diff),
-   their values run through detect-secrets' heuristic filters and ours.
-4. One finding per (line, secret span): a span a detector already claimed (reported or
+   keywords, the detect-secrets plugins' trigger keywords and the keyword-assignment
+   names, run over the whole added text at once, plus one pass of the anchors of the
+   detectors that need no keyword (Discord's token structure). Only lines they hit go
+   further; most lines of a diff never do, and no line object is built for the others.
+2. Our detectors (`tightrope.scan.detectors.ALL`, priority order) whose keywords the line
+   holds: regex -> checksum verdict (INVALID: dropped; VALID: HIGH confidence, no
+   heuristics; UNKNOWN: placeholder, masked-span, entropy and context checks).
+3. detect-secrets' vendor plugins, each imported only when a line holds its trigger word
+   and its value's shape; their values run through detect-secrets' heuristic filters and ours.
+4. Keyword assignments (`detectors.keywords`): the value's rung on the blocking ladder.
+5. One finding per (line, secret span): a span a detector already claimed (reported or
    judged not secret) is not reported again by a later detector or plugin.
 
 No network, no files read, no process-global settings. Inline allow comments and
@@ -25,19 +28,21 @@ import threading
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from tightrope.diff import AddedLine
+from tightrope.diff import AddedLine, AddedLines
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
 from tightrope.redact import preview, redact_line
 
+from .lazy_regex import lazy
 from . import secret_filters as sf
 from .detectors import ALL as DETECTORS
 from .detectors import Verdict
 from .detectors import ds_plugins
+from .detectors import keywords as keywords_mod
 from .detectors.base import CWE_HARDCODED
 
 SNIPPET_MAX = 200
 DS_MAX_LINE = 4000  # detect-secrets' keyword regexes get slow on minified lines
-_SEQUENTIAL = re.compile(r"(?:0123456789|abcdefghij|1234567890)", re.IGNORECASE)
+_SEQUENTIAL = lazy(r"(?:0123456789|abcdefghij|1234567890)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ _prefilter: Optional[re.Pattern] = None
 
 
 def keywords() -> frozenset[str]:
-    return frozenset(k for d in DETECTORS for k in d.keywords) | ds_plugins.KEYWORDS
+    return frozenset(k for d in DETECTORS for k in d.keywords) | ds_plugins.KEYWORDS | frozenset(keywords_mod.TRIGGERS)
 
 
 def _trie_pattern(words: set[str] | frozenset[str]) -> str:
@@ -86,6 +91,10 @@ def _trie_pattern(words: set[str] | frozenset[str]) -> str:
     return emit(trie)
 
 
+_structural: Optional[re.Pattern] = None
+_STRUCTURAL = tuple(d for d in DETECTORS if not d.keywords)
+
+
 def prefilter() -> re.Pattern:
     """The combined keyword check (compiled on first use). Matches lower-cased text."""
     global _prefilter
@@ -96,23 +105,40 @@ def prefilter() -> re.Pattern:
     return _prefilter
 
 
-def candidate_lines(lines: Sequence[AddedLine]) -> list[int]:
-    """Indexes of the lines that contain any keyword (one regex pass over all of them)."""
-    if not lines:
-        return []
-    low = "\n".join(a.text for a in lines).lower()
-    rx = prefilter()
+def structural_prefilter() -> re.Pattern:
+    """The anchors of the detectors that need no keyword, as one regex (original case)."""
+    global _structural
+    if _structural is None:
+        with _prefilter_lock:
+            if _structural is None:
+                _structural = re.compile("|".join(f"(?:{d.anchor or d.pattern.pattern})" for d in _STRUCTURAL) or r"(?!)")
+    return _structural
+
+
+def _hit_lines(text: str, rx: re.Pattern) -> list[int]:
+    """Indexes of the lines of `text` in which `rx` matches (one pass, one hit per line)."""
     hits: list[int] = []
     pos = idx = 0
-    m = rx.search(low)
+    m = rx.search(text)
     while m:
-        idx += low.count("\n", pos, m.start())
+        idx += text.count("\n", pos, m.start())
         hits.append(idx)
-        nl = low.find("\n", m.end())
+        nl = text.find("\n", m.end())
         if nl < 0:
             break
         pos, idx = nl + 1, idx + 1
-        m = rx.search(low, pos)
+        m = rx.search(text, pos)
+    return hits
+
+
+def candidate_lines(lines: Sequence[AddedLine]) -> list[int]:
+    """Indexes of the lines that contain any keyword or a keyword-less token's structure."""
+    if not lines:
+        return []
+    text = lines.text if isinstance(lines, AddedLines) else "\n".join(a.text for a in lines)
+    hits = _hit_lines(text.lower(), prefilter())
+    if _STRUCTURAL:
+        hits = sorted(set(hits).union(_hit_lines(text, structural_prefilter())))
     return hits
 
 
@@ -124,14 +150,37 @@ def scan_lines(path: str, lines: Sequence[AddedLine]) -> list[Finding]:
     if not hits:
         return findings
     lock_file = sf.is_lock_file(path)
+    in_tests = sf.is_test_path(path)
+    sealed = "encryptedData:" in (lines.text if isinstance(lines, AddedLines) else "".join(a.text for a in lines))
     for i in hits:
         line = lines[i]
         nxt = lines[i + 1].text if i + 1 < len(lines) and lines[i + 1].number == line.number + 1 else None
-        encrypted = _under_encrypted_data(lines, i)
-        candidates = _scan_line(path, line.text, nxt, lock_file, encrypted)
+        encrypted = sealed and _under_encrypted_data(lines, i)
+        candidates = _scan_line(path, line.text, nxt, lock_file, encrypted, in_tests)
         if candidates:
             findings += _findings(path, line, candidates)
     return findings
+
+
+def _keyword_table() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
+    table: dict[str, list[int]] = {}
+    for i, d in enumerate(DETECTORS):
+        for k in d.keywords:
+            table.setdefault(k, []).append(i)
+    return tuple(table), {k: tuple(v) for k, v in table.items()}
+
+
+_KEYWORDS, _DETECTORS_BY_KEYWORD = _keyword_table()
+_ALWAYS = tuple(i for i, d in enumerate(DETECTORS) if not d.keywords)
+
+
+def _detectors_for(low: str) -> list:
+    """The detectors (priority order) whose keywords the lower-cased line holds, and the
+    keyword-less ones: one pass over the distinct keywords, not one per detector."""
+    wanted = set(_ALWAYS)
+    for k in [k for k in _KEYWORDS if k in low]:
+        wanted.update(_DETECTORS_BY_KEYWORD[k])
+    return [DETECTORS[i] for i in sorted(wanted)]
 
 
 def _span(m: re.Match) -> tuple[int, int]:
@@ -140,15 +189,14 @@ def _span(m: re.Match) -> tuple[int, int]:
     return m.span()
 
 
-def _scan_line(path: str, text: str, nxt: Optional[str], lock_file: bool, encrypted: bool) -> list[_Candidate]:
+def _scan_line(path: str, text: str, nxt: Optional[str], lock_file: bool, encrypted: bool,
+               in_tests: bool) -> list[_Candidate]:
     low = text.lower()
     masks = [(0, len(text))] if encrypted else sf.masked_spans(text)
     claimed: list[tuple[int, int]] = []
     out: list[_Candidate] = []
 
-    for det in DETECTORS:
-        if not any(k in low for k in det.keywords):
-            continue
+    for det in _detectors_for(low):
         for m in det.pattern.finditer(text):
             span = _span(m)
             if sf.overlaps(span, claimed):
@@ -178,12 +226,31 @@ def _scan_line(path: str, text: str, nxt: Optional[str], lock_file: bool, encryp
                 severity = refined.severity or severity
                 secret = refined.secret or secret
                 fp_value = refined.fingerprint_value or secret
+            if det.illustrative_in_tests and in_tests:
+                confidence = Confidence.LOW
             out.append(_Candidate(det.rule_id, det.title, severity, confidence, secret, fp_value,
                                   det.help, det.show_preview))
 
-    if lock_file or len(text) > DS_MAX_LINE or not any(k in low for k in ds_plugins.KEYWORDS):
-        return out
-    for rule, value, plugin in ds_plugins.matches(path, text, low):
+    if not lock_file and len(text) <= DS_MAX_LINE and any(k in low for k in ds_plugins.KEYWORDS):
+        _plugin_candidates(text, low, claimed, masks, out)
+    if not lock_file and any(k in low for k in keywords_mod.TRIGGERS):
+        for kw in keywords_mod.find(path, text):
+            span = (kw.start, kw.end)
+            if sf.overlaps(span, claimed):
+                continue
+            claimed.append(span)
+            value = text[kw.start:kw.end]
+            rung = None if sf.overlaps(span, masks) else keywords_mod.judge(path, kw.name, value, text)
+            if rung is not None:
+                out.append(_Candidate(keywords_mod.RULE_ID, keywords_mod.TITLE, rung.severity, rung.confidence,
+                                      value, value, keywords_mod.HELP))
+    return out
+
+
+def _plugin_candidates(text: str, low: str, claimed: list[tuple[int, int]], masks: list[tuple[int, int]],
+                       out: list[_Candidate]) -> None:
+    """detect-secrets' vendor plugins, for the lines that hold one of their trigger words."""
+    for rule, value in ds_plugins.matches(text, low):
         start = text.find(value)
         if start < 0:
             continue
@@ -193,48 +260,14 @@ def _scan_line(path: str, text: str, nxt: Optional[str], lock_file: bool, encryp
         claimed.append(span)
         if sf.overlaps(span, masks):
             continue
-        confidence = _judge_plugin_value(rule, value, text, plugin)
-        if confidence is None:
+        if sf.is_placeholder(value) or sf.is_uuid(value) or sf.low_entropy(value, rule.min_entropy):
             continue
-        out.append(_Candidate(rule.rule_id, rule.title, rule.severity, confidence, value, value, rule.help))
-    return out
+        if ds_plugins.heuristic_filters_say_not_secret(value) or (rule.not_secret and rule.not_secret(value)):
+            continue
+        out.append(_Candidate(rule.rule_id, rule.title, rule.severity, rule.confidence, value, value, rule.help))
 
 
-def _judge_plugin_value(rule: ds_plugins.PluginRule, value: str, line: str, plugin) -> Optional[Confidence]:
-    if sf.is_placeholder(value) or sf.is_uuid(value):
-        return None
-    if ds_plugins.heuristic_filters_say_not_secret(value, line, plugin, rule.generic):
-        return None
-    if not rule.generic:
-        if sf.low_entropy(value, rule.min_entropy):
-            return None
-        if rule.rule_id == "secret.basic-auth" and _URL_HOST_IS_LOCAL.search(line[line.find(value) + len(value):]):
-            return Confidence.LOW
-        return rule.confidence
-    # a keyword assignment: the value is whatever follows `password =`
-    if sf.is_file_path(value):
-        return None
-    stripped = value.strip()
-    if len(stripped) < 6 or sf.is_env_reference(stripped, line) or sf.is_digest(stripped, line):
-        return None
-    if re.fullmatch(r"[\d.,:_-]+", stripped) or re.fullmatch(r"[A-Za-z_][\w]*\(.*\)?", stripped):
-        return None  # numbers, function calls
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+", stripped):
-        return None  # attribute references: settings.DB_PASSWORD
-    if _PROSE.fullmatch(stripped):
-        return None  # words: "pragma: allowlist secret", "Enter your password"
-    if _ENV_NAME.fullmatch(stripped):
-        return None  # the name of a variable, not its value: "OTEL_EXPORTER_OTLP_PASSWORD"
-    if re.search(r"(?:==|!=)\s*[\"'`]?" + re.escape(stripped), line):
-        return None  # a comparison, not an assignment
-    return Confidence.MEDIUM if len(stripped) >= 12 and sf.entropy(stripped) >= 3.0 else Confidence.LOW
-
-
-_SEALED_HEADER = re.compile(r"^\s*encryptedData:\s*$")
-_PROSE = re.compile(r"[A-Za-z0-9]+(?:[:,.'!?()-]*\s+[A-Za-z0-9()]+)+[.!?]?")
-_ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
-_URL_HOST_IS_LOCAL = re.compile(r"\A@(?:localhost|127\.[\d.]+|0\.0\.0\.0|[\w.-]*example\.(?:com|org|net)|[\w.-]+\.(?:test|local|invalid))\b",
-                                re.IGNORECASE)
+_SEALED_HEADER = lazy(r"^\s*encryptedData:\s*$")
 
 
 def _under_encrypted_data(lines: Sequence[AddedLine], i: int) -> bool:

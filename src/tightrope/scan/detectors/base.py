@@ -1,7 +1,8 @@
 """The shape of a detector, the checksum verdict, and the checksum helpers.
 
 A detector is declarative: a regex, the literal keywords that must appear in a line for
-the regex to be worth running, a severity, a fix hint, and optionally a `validate`
+the regex to be worth running (none: the token's own structure is the trigger, and the
+regex runs over a file's whole added text in one pass), a severity, a fix hint, and optionally a `validate`
 (checksum) and a `refine` (context) hook. `tightrope.scan.secrets` does the rest.
 
 Never put a literal key-shaped string in this package: the repository is scanned by
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from tightrope.findings import Confidence, Severity
+
+from ..lazy_regex import LazyRegex
 
 CWE_HARDCODED = ("CWE-798",)
 
@@ -50,7 +53,7 @@ class Refined:
 class Detector:
     rule_id: str
     title: str
-    pattern: re.Pattern  # group "secret" is the value if present, else the whole match
+    pattern: LazyRegex  # group "secret" is the value if present, else the whole match
     keywords: tuple[str, ...]  # lower-case literals; a line must contain one
     severity: Severity
     help: str
@@ -61,6 +64,8 @@ class Detector:
     placeholder_filter: bool = True  # drop `xxxx`, `your_key`, `<token>`… (UNKNOWN only)
     refine: Optional[Callable[[re.Match, str, Optional[str]], Optional[Refined]]] = None
     show_preview: bool = True  # False: the message names the kind, not a preview
+    anchor: str = ""  # no keywords: a fast regex every match contains (the whole-text prefilter)
+    illustrative_in_tests: bool = False  # True: in a test path, a match is LOW confidence (never blocks)
 
     def __post_init__(self) -> None:
         if not self.rule_id.startswith("secret."):

@@ -14,11 +14,12 @@ import re
 
 from tightrope.findings import Severity
 
+from ..lazy_regex import lazy
 from .base import LEFT, RIGHT, Detector, Verdict, base36, crc32, crc32_base62_suffix, help_text
 
 C = Severity.CRITICAL
 
-_ROUTABLE = re.compile(r"(?P<head>.+)\.(?P<ver>[0-9a-z]{2})\.(?P<len>[0-9a-z]{2})(?P<crc>[0-9a-z]{7})\Z")
+_ROUTABLE = lazy(r"(?P<head>.+)\.(?P<ver>[0-9a-z]{2})\.(?P<len>[0-9a-z]{2})(?P<crc>[0-9a-z]{7})\Z")
 _GITLAB_TAIL = r"[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}\.[0-9a-z]{9})?"
 
 
@@ -53,37 +54,37 @@ _GITHUB_PREFIXES = tuple("gh" + c + "_" for c in "pousr")
 DETECTORS = [
     Detector(
         rule_id="secret.github-classic-token", title="GitHub token",
-        pattern=re.compile(LEFT + r"gh[pousr]_[A-Za-z0-9]{36}" + RIGHT),
+        pattern=lazy(LEFT + r"gh[pousr]_[A-Za-z0-9]{36}" + RIGHT),
         keywords=_GITHUB_PREFIXES, severity=C, body_start=4, validate=crc32_base62_suffix(4),
         help=help_text("https://github.com/settings/tokens"),
     ),
     Detector(
         rule_id="secret.github-fine-grained-token", title="GitHub fine-grained personal access token",
-        pattern=re.compile(LEFT + "github" + r"_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}" + RIGHT),
+        pattern=lazy(LEFT + "github" + r"_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}" + RIGHT),
         keywords=("github" + "_pat_",), severity=C, body_start=11,
         help=help_text("https://github.com/settings/personal-access-tokens"),
     ),
     Detector(
         rule_id="secret.gitlab-personal-access-token", title="GitLab personal access token",
-        pattern=re.compile(LEFT + "glpat-" + _GITLAB_TAIL + RIGHT),
+        pattern=lazy(LEFT + "glpat-" + _GITLAB_TAIL + RIGHT),
         keywords=("glpat-",), severity=C, body_start=6, validate=gitlab_verdict,
         help=help_text("your GitLab instance (User settings > Access tokens)"),
     ),
     Detector(
         rule_id="secret.gitlab-deploy-token", title="GitLab deploy token",
-        pattern=re.compile(LEFT + "gldt-" + _GITLAB_TAIL + RIGHT),
+        pattern=lazy(LEFT + "gldt-" + _GITLAB_TAIL + RIGHT),
         keywords=("gldt-",), severity=Severity.HIGH, body_start=5, validate=gitlab_verdict,
         help=help_text("your GitLab project (Settings > Repository > Deploy tokens)"),
     ),
     Detector(
         rule_id="secret.gitlab-runner-token", title="GitLab runner authentication token",
-        pattern=re.compile(LEFT + "glrt-" + _GITLAB_TAIL + RIGHT),
+        pattern=lazy(LEFT + "glrt-" + _GITLAB_TAIL + RIGHT),
         keywords=("glrt-",), severity=Severity.HIGH, body_start=5, validate=gitlab_verdict,
         help=help_text("your GitLab instance (CI/CD > Runners: reset the token)"),
     ),
     Detector(
         rule_id="secret.gitlab-token", title="GitLab token",
-        pattern=re.compile(LEFT + r"(?:glft|glsoat|glcbt|gloas|glimt|glptt|glagent|glwt|glffct)-"
+        pattern=lazy(LEFT + r"(?:glft|glsoat|glcbt|gloas|glimt|glptt|glagent|glwt|glffct)-"
                            + _GITLAB_TAIL + RIGHT),
         keywords=("glft-", "glsoat-", "glcbt-", "gloas-", "glimt-", "glptt-", "glagent-", "glwt-", "glffct-"),
         severity=Severity.HIGH, body_start=5, validate=gitlab_verdict,
@@ -91,13 +92,13 @@ DETECTORS = [
     ),
     Detector(
         rule_id="secret.npm-token", title="npm access token",
-        pattern=re.compile(LEFT + r"npm_[A-Za-z0-9]{36}" + RIGHT),
+        pattern=lazy(LEFT + r"npm_[A-Za-z0-9]{36}" + RIGHT),
         keywords=("npm_",), severity=C, body_start=4, validate=crc32_base62_suffix(4),
         help=help_text("https://www.npmjs.com/settings/~/tokens"),
     ),
     Detector(
         rule_id="secret.pypi-token", title="PyPI API token",
-        pattern=re.compile(LEFT + "(?:" + "|".join(map(re.escape, _PYPI_PREFIXES)) + r")[A-Za-z0-9_-]{50,}" + RIGHT),
+        pattern=lazy(LEFT + "(?:" + "|".join(map(re.escape, _PYPI_PREFIXES)) + r")[A-Za-z0-9_-]{50,}" + RIGHT),
         keywords=tuple(p.lower() for p in _PYPI_PREFIXES), severity=C, body_start=20, validate=pypi_verdict,
         help=help_text("https://pypi.org/manage/account/token/"),
     ),

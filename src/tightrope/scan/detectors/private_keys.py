@@ -12,16 +12,17 @@ import re
 
 from tightrope.findings import Confidence, Severity
 
+from ..lazy_regex import lazy
 from .base import Detector, Refined
 
 _KEY = "PRIVATE" + " KEY"
-_PATTERN = re.compile(
+_PATTERN = lazy(
     r"-----BEGIN[ ](?P<kind>(?:RSA |DSA |EC |OPENSSH |ENCRYPTED |SSH2 ENCRYPTED |)" + _KEY
     + r"|PGP " + _KEY + r" BLOCK)-----"
     r"|PuTTY-User-Key-File-[23]: "
 )
-_BODY_INLINE = re.compile(r"(?:\\r)?\\n(?P<body>(?:[A-Za-z0-9+/=]|\\n|\\r|[:,\- ]){40,})")
-_BODY_LINE = re.compile(r"^\s*[\"']?(?P<body>[A-Za-z0-9+/=]{40,}|(?:Proc-Type|Version|Comment):.*)")
+_BODY_INLINE = lazy(r"(?:\\r)?\\n(?P<body>(?:[A-Za-z0-9+/=]|\\n|\\r|[:,\- ]){40,})")
+_BODY_LINE = lazy(r"^\s*[\"']?(?P<body>[A-Za-z0-9+/=]{40,}|(?:Proc-Type|Version|Comment):.*)")
 
 
 def _judge(match: re.Match, line: str, next_line: str | None) -> Refined | None:

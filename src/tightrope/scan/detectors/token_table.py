@@ -23,6 +23,7 @@ from typing import Optional, Union
 from tightrope.findings import Confidence, Severity
 
 from .. import secret_filters
+from ..lazy_regex import lazy
 from .ai_vendors import ASSIGN
 from .base import LEFT, RIGHT, Detector, Refined, Verdict, crc32, help_text
 
@@ -221,7 +222,7 @@ class Format:
             pattern = LEFT + body + RIGHT
             keywords = self.keywords or (self.prefix.lower(),)
         return Detector(
-            rule_id="secret." + self.rule, title=self.title, pattern=re.compile(pattern), keywords=keywords,
+            rule_id="secret." + self.rule, title=self.title, pattern=lazy(pattern), keywords=keywords,
             severity=self.severity, help=help_text(self.revoke), validate=self.check, confidence=self._confidence,
             body_start=0 if self.names else len(self.prefix), min_entropy=self.min_entropy,
             placeholder_filter=False, refine=self._judge_body,
