@@ -141,9 +141,10 @@ def mapping(text: str | None = None) -> dict[str, Mapped]:
 def tightrope_rules() -> dict[str, str]:
     """Every secret rule id tightrope reports, with a title."""
     sys.path.insert(0, str(ROOT / "src"))
-    from tightrope.scan.detectors import ALL, ds_plugins
+    from tightrope.scan.detectors import ALL, ds_plugins, keywords
 
     titles = {r.rule_id: r.title for r in ds_plugins.RULES}
+    titles[keywords.RULE_ID] = keywords.TITLE
     for d in reversed(ALL):
         titles[d.rule_id] = d.title
     return titles
