@@ -42,14 +42,22 @@ _JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(/))")
 _BLOCK = re.compile(r"^(\s*)(?:-\s+)?(?P<key>[\w.-]+):\s*[|>][-+0-9]*\s*$")
 
 
+def worth_decoding(text: str) -> bool:
+    """A cheap look at a file's added text: could any line hold an encoded value?"""
+    return (("Secret" in text and "data:" in text) or ("%" in text and "://" in text) or "\\" in text
+            or ": |" in text or ": >" in text)
+
+
 def views(texts: Sequence[str]) -> dict[int, View]:
     out: dict[int, View] = {}
-    _kubernetes_secret_data(texts, out)
+    if any("Secret" in t and "kind" in t for t in texts):
+        _kubernetes_secret_data(texts, out)
     _yaml_block_scalars(texts, out)
     for i, text in enumerate(texts):
         if i in out or len(text) > MAX_VALUE:
             continue
-        view = _percent_encoded(text) or _json_escaped(text)
+        view = (_percent_encoded(text) if "%" in text and "://" in text else None) or \
+            (_json_escaped(text) if "\\" in text else None)
         if view:
             out[i] = view
     return out
@@ -101,7 +109,7 @@ def _b64_text(value: str) -> str | None:
 def _yaml_block_scalars(texts: Sequence[str], out: dict[int, View]) -> None:
     """`key: |` with exactly one value line: read that line as `key: <value>`."""
     for i, text in enumerate(texts):
-        m = _BLOCK.match(text)
+        m = _BLOCK.match(text) if (": |" in text or ": >" in text) else None
         if not m:
             continue
         indent = len(m.group(1))
