@@ -18,7 +18,6 @@ import binascii
 import re
 from dataclasses import dataclass
 from typing import Sequence
-from urllib.parse import unquote
 
 MAX_VALUE = 8192  # characters of an encoded value that are decoded
 MAX_LINES = 50  # lines of one decoded value that are scanned
@@ -128,6 +127,7 @@ def _percent_encoded(text: str) -> View | None:
     urls = [u for u in _URL.findall(text) if _PERCENT.search(u)]
     if not urls:
         return None
+    from urllib.parse import unquote  # only for a line with a percent-encoded URL
     decoded = unquote(text)
     return View((decoded,), tuple(urls), "percent-encoding") if decoded != text else None
 

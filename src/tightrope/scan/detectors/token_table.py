@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 import string
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Optional, Union
 
 from tightrope.findings import Confidence, Severity
@@ -145,6 +145,8 @@ class JsonPayload:
         return rest.split(self.sep)[self.index] if self.sep else rest
 
     def __call__(self, token: str) -> Verdict:
+        import json  # only when a payload-shaped token is found
+
         seg = self.payload(token)
         try:
             raw = base64.b64decode(seg.replace("-", "+").replace("_", "/") + "=" * (-len(seg) % 4))
@@ -193,7 +195,7 @@ class Format:
     min_entropy: float = 3.0
     confidence: Confidence = Confidence.HIGH  # prefix-less entries default to MEDIUM
 
-    @property
+    @cached_property
     def parts(self) -> tuple[Part, ...]:
         return parse_shape(self.shape)
 
