@@ -43,22 +43,35 @@ _BLOCK = re.compile(r"^(\s*)(?:-\s+)?(?P<key>[\w.-]+):\s*[|>][-+0-9]*\s*$")
 
 def worth_decoding(text: str) -> bool:
     """A cheap look at a file's added text: could any line hold an encoded value?"""
-    return (("Secret" in text and "data:" in text) or ("%" in text and "://" in text) or "\\" in text
-            or ": |" in text or ": >" in text)
+    return bool(_gates(text))
 
 
-def views(texts: Sequence[str]) -> dict[int, View]:
+def _gates(text: str) -> tuple[bool, bool, bool, bool]:
+    """Which encodings the text can hold: Kubernetes Secret data, block scalars, percent, JSON."""
+    gates = (("Secret" in text and "kind" in text and "data:" in text), (": |" in text or ": >" in text),
+             ("%" in text and "://" in text), ("\\/" in text or "\\u" in text))
+    return gates if any(gates) else ()
+
+
+def views(texts: Sequence[str], text: str | None = None) -> dict[int, View]:
+    """`texts`: the added lines; `text`: the same lines joined by newlines, if at hand."""
+    gates = _gates("\n".join(texts) if text is None else text)
     out: dict[int, View] = {}
-    if any("Secret" in t and "kind" in t for t in texts):
+    if not gates:
+        return out
+    k8s, blocks, percent, json_escapes = gates
+    if k8s:
         _kubernetes_secret_data(texts, out)
-    _yaml_block_scalars(texts, out)
-    for i, text in enumerate(texts):
-        if i in out or len(text) > MAX_VALUE:
-            continue
-        view = (_percent_encoded(text) if "%" in text and "://" in text else None) or \
-            (_json_escaped(text) if "\\" in text else None)
-        if view:
-            out[i] = view
+    if blocks:
+        _yaml_block_scalars(texts, out)
+    if percent or json_escapes:
+        for i, line in enumerate(texts):
+            if i in out or len(line) > MAX_VALUE:
+                continue
+            view = (_percent_encoded(line) if percent and "%" in line and "://" in line else None) or \
+                (_json_escaped(line) if json_escapes and "\\" in line else None)
+            if view:
+                out[i] = view
     return out
 
 

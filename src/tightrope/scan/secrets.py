@@ -174,7 +174,7 @@ def _decoded_findings(path: str, lines: Sequence[AddedLine], text: str, in_tests
     encoded line without a preview; a rule the line already reported is not repeated."""
     seen = {(f.line, f.rule_id) for f in already}
     out: list[Finding] = []
-    for i, view in encodings.views(text.split("\n")).items():
+    for i, view in encodings.views(text.split("\n"), text).items():
         line = lines[i]
         candidates: list[_Candidate] = []
         for decoded in view.texts:

@@ -175,9 +175,23 @@ class B64Text:
 Check = Union[Crc32Hex, Bech32, JsonPayload, B64Text]
 
 
+# vendor words too common in code to wake the scanner on their own: their full names are the keywords
+_COMMON_WORDS = frozenset({"azure", "beamer", "bitbucket", "brave", "cursor", "data", "devops", "discord", "drone",
+                           "github", "jenkins", "linear", "looker", "octopus", "particle", "private", "pusher",
+                           "segment", "sentry", "shortcut", "stability", "together", "trello", "twitter"})
+
+
 def name_keywords(names: tuple[str, ...]) -> tuple[str, ...]:
-    """`datadog_api` is written `DATADOG_API`, `datadog-api` or `datadogApi`: all three."""
-    return tuple(dict.fromkeys(n.replace("_", sep) for n in names for sep in ("_", "-", "")))
+    """A distinctive vendor word (`datadog`) is keyword enough; otherwise the whole name, as
+    it is written: `linear_client_secret`, `linear-client-secret`, `linearClientSecret`."""
+    out: list[str] = []
+    for n in names:
+        word = n.split("_")[0]
+        if len(word) >= 5 and word not in _COMMON_WORDS:
+            out.append(word)
+        else:
+            out += [n.replace("_", sep) for sep in ("_", "-", "")]
+    return tuple(dict.fromkeys(out))
 
 
 # ------------------------------------------------------------------ the entry
