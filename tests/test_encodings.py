@@ -7,7 +7,12 @@ import base64
 
 import tokens as t
 from tightrope.scan import encodings
-from tightrope.scan.encodings import MAX_VALUE, views
+from tightrope.scan.encodings import MAX_VALUE, gates
+from tightrope.scan.encodings import views as _views
+
+
+def views(texts: list[str]) -> dict:
+    return _views(texts, gates("\n".join(texts)))
 
 
 def b64(text: str) -> str:

@@ -1,6 +1,7 @@
 """A credential is still a credential when a config format encodes it.
 
-    views(texts) -> dict[int, View]
+    gates(text) -> Gates            (cheap: which encodings a file's added text can hold)
+    views(texts, gates) -> dict[int, View]
 
 For each added line whose value a config format encodes, the text(s) the secrets scanner
 reads in its place: base64 values of a Kubernetes `Secret`'s `data:` (the decoded value
@@ -41,21 +42,18 @@ _JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(/))")
 _BLOCK = re.compile(r"^(\s*)(?:-\s+)?(?P<key>[\w.-]+):\s*[|>][-+0-9]*\s*$")
 
 
-def worth_decoding(text: str) -> bool:
-    """A cheap look at a file's added text: could any line hold an encoded value?"""
-    return bool(_gates(text))
+Gates = tuple[bool, ...]  # (Kubernetes Secret data, YAML block scalars, percent-encoding, JSON escapes), or () for none
 
 
-def _gates(text: str) -> tuple[bool, bool, bool, bool]:
-    """Which encodings the text can hold: Kubernetes Secret data, block scalars, percent, JSON."""
-    gates = (("Secret" in text and "kind" in text and "data:" in text), (": |" in text or ": >" in text),
+def gates(text: str) -> Gates:
+    """A cheap look at a file's added text: which encodings could a line hold?"""
+    found = (("Secret" in text and "kind" in text and "data:" in text), (": |" in text or ": >" in text),
              ("%" in text and "://" in text), ("\\/" in text or "\\u" in text))
-    return gates if any(gates) else ()
+    return found if any(found) else ()
 
 
-def views(texts: Sequence[str], text: str | None = None) -> dict[int, View]:
-    """`texts`: the added lines; `text`: the same lines joined by newlines, if at hand."""
-    gates = _gates("\n".join(texts) if text is None else text)
+def views(texts: Sequence[str], gates: Gates) -> dict[int, View]:
+    """`texts`: the added lines; `gates`: `gates()` of the same lines joined by newlines."""
     out: dict[int, View] = {}
     if not gates:
         return out

@@ -150,7 +150,7 @@ def scan_lines(path: str, lines: Sequence[AddedLine]) -> list[Finding]:
     findings: list[Finding] = []
     hits = candidate_lines(lines)
     text = lines.text if isinstance(lines, AddedLines) else "\n".join(a.text for a in lines)
-    encoded = encodings.worth_decoding(text)
+    encoded = encodings.gates(text)
     if not hits and not encoded:
         return findings
     lock_file = sf.is_lock_file(path)
@@ -164,17 +164,17 @@ def scan_lines(path: str, lines: Sequence[AddedLine]) -> list[Finding]:
         if candidates:
             findings += _findings(path, line, candidates)
     if encoded and not lock_file:
-        findings += _decoded_findings(path, lines, text, in_tests, findings)
+        findings += _decoded_findings(path, lines, text, encoded, in_tests, findings)
     return findings
 
 
-def _decoded_findings(path: str, lines: Sequence[AddedLine], text: str, in_tests: bool,
+def _decoded_findings(path: str, lines: Sequence[AddedLine], text: str, gates: encodings.Gates, in_tests: bool,
                       already: list[Finding]) -> list[Finding]:
     """Values a config format encodes (`encodings.views`), judged decoded and reported on the
     encoded line without a preview; a rule the line already reported is not repeated."""
     seen = {(f.line, f.rule_id) for f in already}
     out: list[Finding] = []
-    for i, view in encodings.views(text.split("\n"), text).items():
+    for i, view in encodings.views(text.split("\n"), gates).items():
         line = lines[i]
         candidates: list[_Candidate] = []
         for decoded in view.texts:
@@ -197,13 +197,19 @@ def _keyword_table() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
 
 _KEYWORDS, _DETECTORS_BY_KEYWORD = _keyword_table()
 _ALWAYS = tuple(i for i, d in enumerate(DETECTORS) if not d.keywords)
+# keywords by their first two characters: a line is checked only for the keywords whose
+# first pair it holds (hundreds of keywords, a few dozen pairs per line)
+_BY_PAIR: dict[str, tuple[str, ...]] = {}
+for _k in _KEYWORDS:
+    _BY_PAIR[_k[:2]] = _BY_PAIR.get(_k[:2], ()) + (_k,)
 
 
 def _detectors_for(low: str) -> list:
     """The detectors (priority order) whose keywords the lower-cased line holds, and the
-    keyword-less ones: one pass over the distinct keywords, not one per detector."""
+    keyword-less ones: only the keywords whose first two characters the line holds are tried."""
     wanted = set(_ALWAYS)
-    for k in [k for k in _KEYWORDS if k in low]:
+    pairs = {low[i:i + 2] for i in range(len(low) - 1)} & _BY_PAIR.keys()
+    for k in [k for pair in pairs for k in _BY_PAIR[pair] if k in low]:
         wanted.update(_DETECTORS_BY_KEYWORD[k])
     return [DETECTORS[i] for i in sorted(wanted)]
 
