@@ -16,7 +16,9 @@ import pytest
 
 import tokens
 from conftest import GIT_ENV, GitRepo
-from forge_fakes import DAY, FORGES, NOW
+from fake_forge import DAY, NOW, forges
+
+FORGES = forges()
 
 AGENT = {"github": "copilot-swe-agent[bot]", "gitlab": "duo-agent"}
 TOKEN = tokens.github_classic(seed="caps")
