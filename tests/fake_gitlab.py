@@ -111,6 +111,8 @@ class FakeGitLab(Fake):
     def _review(self, request: Request) -> Response:
         body = json.loads(request.get_data() or b"null")
         what, method = request.path.rsplit("/merge_requests/", 1)[1].split("/", 1)[1], request.method
+        if method != "GET" and self.deny_writes:
+            return json_response({"message": "403 Forbidden"}, 403)
         if what == "discussions":
             if method == "POST":
                 nid = self.new_id()

@@ -81,7 +81,7 @@ def test_a_read_only_token_is_a_warning_not_a_failure(httpserver, tmp_path):
     report = write_report(tmp_path, Report(findings=[make(severity=Severity.LOW)]))
     proc, out = publish(fake, "--github-comment", "5", str(report))
     assert proc.returncode == 0
-    assert "HTTP 403" in out and "job summary" in out
+    assert "GitHub refused (403)" in out and "job summary" in out and "Traceback" not in out
 
 
 def test_check_run_annotations_are_batched_by_50(httpserver, tmp_path):

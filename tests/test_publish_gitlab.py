@@ -74,3 +74,14 @@ def test_ci_job_token_cannot_post_notes(httpserver, tmp_path):
     assert proc.returncode == 2
     assert "CI_JOB_TOKEN cannot post merge request notes" in out and "TIGHTROPE_GITLAB_TOKEN" in out
     assert fake.calls() == []
+
+
+def test_a_token_that_may_not_write_is_a_warning_not_a_failure(httpserver, tmp_path):
+    fake = serve(httpserver)
+    fake.deny_writes = True
+    report = write_report(tmp_path, Report(findings=[make(path="app/settings.py", line=2, message="key added")]))
+    proc, out = publish(httpserver, "--gitlab-mr", "3", "--fail-on", "never", str(report),
+                        env={"TIGHTROPE_GITLAB_TOKEN": TOKEN})
+    assert proc.returncode == 0, out
+    assert "GitLab refused (403)" in out and "reports list every finding" in out and "Traceback" not in out
+    assert fake.discussions == [] and fake.notes == {}

@@ -90,6 +90,22 @@ def _line_counts(diff: str) -> tuple[int, int]:
     return added, removed
 
 
+def changed_files(mr) -> tuple[tuple[ChangedFile, ...], tuple[str, ...]]:
+    """The MR's files from its per-file diffs (pages followed), and what GitLab did not send.
+    The one reading of an MR's diff: the caps judge it, publish places line discussions by it."""
+    files, unknown = [], []
+    for d in mr.manager.gitlab.http_list(f"{mr.manager.path}/{mr.iid}/diffs", iterator=True):
+        added, removed = _line_counts(d.get("diff") or "")
+        too_large = bool(d.get("too_large"))
+        if too_large:
+            unknown.append(f"line counts of {d['new_path']} (GitLab did not send its diff: too large)")
+        files.append(ChangedFile(d["new_path"], added, removed,
+                                 d["old_path"] if d.get("renamed_file") else "",
+                                 None if too_large else len((d.get("diff") or "").encode()),
+                                 None if too_large else added_lines(d.get("diff") or "")))
+    return tuple(files), tuple(unknown)
+
+
 class GitLabPulls:
     """One merge request and its project."""
 
@@ -126,20 +142,10 @@ class GitLabPulls:
             return self._facts(self.pipeline, None, None, (
                 ("the end of the description (CI_MERGE_REQUEST_DESCRIPTION is truncated)",) if truncated else ()))
         mr = self._merge_request()
-        unknown: list[str] = []
         with api_errors(f"listing the changes and commits of {self.project_path}!{self.number}"):
-            files = []
-            for d in mr.manager.gitlab.http_list(f"{mr.manager.path}/{mr.iid}/diffs", iterator=True):
-                added, removed = _line_counts(d.get("diff") or "")
-                too_large = bool(d.get("too_large"))
-                if too_large:
-                    unknown.append(f"line counts of {d['new_path']} (GitLab did not send its diff: too large)")
-                files.append(ChangedFile(d["new_path"], added, removed,
-                                         d["old_path"] if d.get("renamed_file") else "",
-                                         None if too_large else len((d.get("diff") or "").encode()),
-                                         None if too_large else added_lines(d.get("diff") or "")))
+            files, unknown = changed_files(mr)
             commits = tuple(_commit(c) for c in mr.commits())
-        return self._facts(mr.attributes, tuple(files), commits, tuple(unknown))
+        return self._facts(mr.attributes, files, commits, unknown)
 
     def _facts(self, d: dict, files, commits, unknown: tuple[str, ...]) -> PullFacts:
         try:
