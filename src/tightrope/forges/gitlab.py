@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from tightrope.caps import AgentPulls, ChangedFile, CommitFacts, PullFacts, PullSummary, added_lines
 from tightrope.errors import EXIT_INTERNAL, ForgeError, UsageError
-from tightrope.forges.clients import GITLAB_TOKEN_VARS, ForgeAccess, gitlab_client
+from tightrope.forges.clients import GITLAB_TOKEN_VARS, ForgeAccess, gitlab_client, parse_time
 
 _SCOPES = "a project access token with read_api (api for enforcement) in " + " or ".join(GITLAB_TOKEN_VARS)
 
@@ -46,10 +46,6 @@ def api_errors(doing: str) -> Iterator[None]:
     except requests.RequestException as e:
         raise ForgeError(f"could not reach GitLab's API while {doing} ({type(e).__name__})",
                          "check the network and CI_SERVER_URL, then run again", exit_code=EXIT_INTERNAL) from None
-
-
-def _time(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
 
 
 def web_host(access: ForgeAccess) -> str:
@@ -157,7 +153,7 @@ class GitLabPulls:
                 head_sha=refs.get("head_sha") or d.get("sha") or "", title=d.get("title") or "",
                 body=d.get("description") or "", labels=tuple(d.get("labels") or ()),
                 draft=bool(d.get("draft") or d.get("work_in_progress")), host=self.host,
-                created_at=_time(d.get("created_at")), files=files, commits=commits, unknown=unknown)
+                created_at=parse_time(d.get("created_at")), files=files, commits=commits, unknown=unknown)
         except (KeyError, TypeError, ValueError) as e:
             raise UsageError(f"the merge request data has an unexpected shape ({type(e).__name__}: {e})",
                              "is this a merge request pipeline?") from None
@@ -221,4 +217,4 @@ def _commit(c) -> CommitFacts:
 
 
 def _summary(m) -> PullSummary:
-    return PullSummary(m.iid, (m.author or {}).get("username", ""), m.source_branch, _time(m.created_at))
+    return PullSummary(m.iid, (m.author or {}).get("username", ""), m.source_branch, parse_time(m.created_at))
