@@ -17,7 +17,8 @@ import jsonschema
 import yaml
 
 import tokens
-from ci_repo import AGENT_BRANCH, EXPECTED, agent_pr_repo, leaks, pr_commits, pr_files
+from ci_repo import (AGENT_BRANCH, AGENT_ENV, CHANGE, EXPECTED, HUMAN_BRANCH, AgentPR, agent_pr_repo, leaks,
+                     pr_commits, pr_files)
 from ci_tools import npm_tool
 from conftest import GIT_ENV, ROOT, GitRepo
 from fake_gitlab import ME, PROJECT_ID, FakeGitLab
@@ -80,45 +81,54 @@ def readme_include(local: str) -> dict:
     return config
 
 
-def ci_project(tmp_path: Path, *, shallow: bool, mr_notes: bool = False) -> tuple[GitRepo, str, str]:
-    """The agent's repository as the CI job sees it: a clone (shallow: the MR branch only, depth 1)
-    with the template included the way the README shows."""
-    origin, base, head, _ = agent_pr_repo(tmp_path / "origin")
-    depth = ["--depth", "1", "--branch", AGENT_BRANCH] if shallow else []
-    subprocess.run(["git", "clone", "-q", *depth, f"file://{origin.path}", str(tmp_path / "project")],
-                   check=True, env={**os.environ, **GIT_ENV})
+def ci_project(tmp_path: Path, *, shallow: bool, branch: str = AGENT_BRANCH, pr: AgentPR | None = None,
+               **inputs) -> tuple[GitRepo, AgentPR]:
+    """The MR's repository as the CI job sees it: a clone of `branch` (shallow: that branch only,
+    depth 1) with the template included the way the README shows, plus `inputs`."""
+    pr = pr or agent_pr_repo(tmp_path / "origin")
+    depth = ["--depth", "1"] if shallow else []
+    subprocess.run(["git", "clone", "-q", *depth, "--branch", branch, f"file://{pr.repo.path}",
+                    str(tmp_path / "project")], check=True, env={**os.environ, **GIT_ENV})
     repo = GitRepo(tmp_path / "project")  # re-initialising a clone keeps it as it is
-    if not shallow:
-        repo.git("checkout", "-q", AGENT_BRANCH)
     # gitlab-ci-local reads the project's path from this remote; `origin` stays the real one
     repo.git("remote", "add", "gcl-origin", "git@gitlab.example.com:g/p.git")
-    (repo.path / "ci").mkdir()
+    (repo.path / "ci").mkdir(exist_ok=True)
     shutil.copy(TEMPLATE, repo.path / "ci" / "tightrope.yml")
     config = readme_include(local="ci/tightrope.yml")
-    config["include"][0]["inputs"]["mr-notes"] = mr_notes
+    config["include"][0]["inputs"].update(inputs)
     repo.write(".gitlab-ci.yml", yaml.safe_dump(config))
     repo.git("add", ".gitlab-ci.yml", "ci")  # gitlab-ci-local reads tracked files; the range stays base..head
-    return repo, base, head
+    return repo, pr
+
+
+def serve_mr(httpserver, pr: AgentPR, author: str, branch: str, head: str) -> FakeGitLab:
+    """MR !3 from `branch` as GitLab's API describes it, and the notes publish writes to."""
+    fake = FakeGitLab(httpserver, TOKEN)
+    fake.pull(3, author, branch, title="Add an assistant", base_sha=pr.base, head_sha=head,
+              files=pr_files(pr.repo, pr.base, head), commits=pr_commits(pr.repo, pr.base, head))
+    fake.listing([])
+    fake.review_endpoints(3)
+    return fake
+
+
+def merge_request_job(repo: GitRepo, fake: FakeGitLab, pr: AgentPR, branch: str) -> subprocess.CompletedProcess:
+    """The template's MR job, with the variables of a merge request pipeline for MR !3."""
+    return gitlab_ci_local(repo.path, "--variable", "CI_PIPELINE_SOURCE=merge_request_event",
+                           "--variable", f"CI_MERGE_REQUEST_DIFF_BASE_SHA={pr.base}",
+                           "--variable", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main",
+                           "--variable", f"CI_MERGE_REQUEST_SOURCE_BRANCH_NAME={branch}",
+                           "--variable", "CI_MERGE_REQUEST_IID=3", "--variable", "CI_MERGE_REQUEST_PROJECT_PATH=g/p",
+                           "--variable", f"CI_SERVER_URL={fake.url}", "--variable", f"CI_PROJECT_ID={PROJECT_ID}",
+                           "--variable", f"TIGHTROPE_GITLAB_TOKEN={TOKEN}", "tightrope-merge-request")
 
 
 def test_merge_request_job_on_a_shallow_clone_shows_each_problem_in_every_report_without_the_secret(
         tmp_path, httpserver):
     """The template's MR job with the real scan, verify and caps (against a local server answering
     GitLab's API) and MR notes on: schema-valid reports, each problem in each, the secret in none."""
-    repo, base, head = ci_project(tmp_path, shallow=True, mr_notes=True)
-    origin = GitRepo(tmp_path / "origin")
-    fake = FakeGitLab(httpserver, TOKEN)
-    fake.pull(3, "claude-agent", AGENT_BRANCH, title="Add an assistant", base_sha=base, head_sha=head,
-              files=pr_files(origin, base, head), commits=pr_commits(origin, base, head))
-    fake.listing([])
-    fake.review_endpoints(3)
-    proc = gitlab_ci_local(repo.path, "--variable", "CI_PIPELINE_SOURCE=merge_request_event",
-                           "--variable", f"CI_MERGE_REQUEST_DIFF_BASE_SHA={base}",
-                           "--variable", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main",
-                           "--variable", f"CI_MERGE_REQUEST_SOURCE_BRANCH_NAME={AGENT_BRANCH}",
-                           "--variable", "CI_MERGE_REQUEST_IID=3", "--variable", "CI_MERGE_REQUEST_PROJECT_PATH=g/p",
-                           "--variable", f"CI_SERVER_URL={fake.url}", "--variable", f"CI_PROJECT_ID={PROJECT_ID}",
-                           "--variable", f"TIGHTROPE_GITLAB_TOKEN={TOKEN}", "tightrope-merge-request")
+    repo, pr = ci_project(tmp_path, shallow=True, **{"mr-notes": True})
+    fake = serve_mr(httpserver, pr, "claude-agent", AGENT_BRANCH, pr.head)
+    proc = merge_request_job(repo, fake, pr, AGENT_BRANCH)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 1 and "FAIL  tightrope-merge-request" in log, log  # blocking findings
     assert "shallow clone: fetching the history the range needs" in log
@@ -151,11 +161,39 @@ def test_merge_request_job_on_a_shallow_clone_shows_each_problem_in_every_report
 
 
 def test_default_branch_job_scans_the_push(tmp_path):
-    repo, base, head = ci_project(tmp_path, shallow=False)
+    repo, pr = ci_project(tmp_path, shallow=False)
     repo.git("checkout", "-q", "main")
-    repo.git("merge", "-q", "--ff-only", head)
-    proc = gitlab_ci_local(repo.path, "--variable", f"CI_COMMIT_BEFORE_SHA={base}", "tightrope-default-branch")
+    repo.git("merge", "-q", "--ff-only", pr.head)
+    proc = gitlab_ci_local(repo.path, "--variable", f"CI_COMMIT_BEFORE_SHA={pr.base}", "tightrope-default-branch")
     log = proc.stdout + proc.stderr
     assert "tightrope-default-branch" in log and proc.returncode == 1, log
     checks = {i["check_name"] for i in json.loads((repo.path / "gl-code-quality-report.json").read_text())}
     assert "secret.openai-api-key" in checks
+
+
+def test_a_humans_merge_request_with_the_same_diff_passes_caps(tmp_path, httpserver):
+    repo, pr = ci_project(tmp_path, shallow=True, branch=HUMAN_BRANCH, checks="caps")
+    fake = serve_mr(httpserver, pr, "dana", HUMAN_BRANCH, pr.human)
+    proc = merge_request_job(repo, fake, pr, HUMAN_BRANCH)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "not an agent PR" in log, log
+    report = json.loads((repo.path / ".tightrope-reports" / "caps.json").read_text(encoding="utf-8"))
+    assert report["findings"] == []
+    assert "/api/v4/projects/g/p/merge_requests/3/diffs" in {r.path for r in fake.requests()}
+
+
+def test_the_policy_input_is_read_from_the_base_commit(tmp_path, httpserver):
+    """An agent MR that rewrites the named policy file to switch the caps off is held to the base's."""
+    pr = agent_pr_repo(tmp_path / "origin")
+    pr.repo.git("checkout", "-q", "main")
+    base = pr.repo.commit({"ci/policy.toml": "[caps]\nmax_files = 1\n"}, "policy")
+    pr.repo.git("checkout", "-q", "-b", "agent/loosen")
+    head = pr.repo.commit({**CHANGE, "ci/policy.toml": "[caps]\nenabled = false\n"}, "loosen", env=AGENT_ENV)
+    pr = pr._replace(base=base)
+    repo, _ = ci_project(tmp_path, shallow=True, branch="agent/loosen", pr=pr, checks="caps", policy="ci/policy.toml")
+    fake = serve_mr(httpserver, pr, "claude-agent", "agent/loosen", head)
+    proc = merge_request_job(repo, fake, pr, "agent/loosen")
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 1, log
+    report = json.loads((repo.path / ".tightrope-reports" / "caps.json").read_text(encoding="utf-8"))
+    assert {"caps.max-files", "caps.protected-path"} <= {f["rule_id"] for f in report["findings"]}
