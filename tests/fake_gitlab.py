@@ -81,8 +81,7 @@ class FakeGitLab(Fake):
     def enforcement_endpoints(self, number: int = 4) -> None:
         data = next(p for p in self.pulls if p["iid"] == number)
         self.server.expect_request(self.route(f"/merge_requests/{number}"), method="PUT").respond_with_json(data)
-        self.server.expect_request(self.route(f"/merge_requests/{number}/notes"), method="POST").respond_with_json(
-            {"id": 3, "body": "x", "author": {"username": "tightrope"}})
+        self.review_endpoints(number)  # "request changes" is a note of ours
 
     def safe_output_endpoints(self, number: int = 21, create_status: int = 201) -> None:
         created = self.pull_json(number, "safe-bot", "agent/x")

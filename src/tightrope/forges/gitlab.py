@@ -188,8 +188,13 @@ class GitLabPulls:
                 self._proj().mergerequests.update(self.number, {"title": f"Draft: {mr.title}"})
 
     def request_changes(self, body: str) -> None:
-        """GitLab's REST API has no request-changes review: the reasons go in a note."""
-        self.comment(self.number, body)
+        """GitLab's REST API has no request-changes review: the reasons go in one note of ours,
+        updated in place on each run (the sticky rule of publish's summary note)."""
+        from tightrope.forges.gitlab_review import CAPS_MARKER, MergeRequestReview
+
+        with api_errors(f"requesting changes on {self.project_path}!{self.number}"):
+            review = MergeRequestReview(gitlab_client(self.access), self.project_path, self.number)
+            review.summary_note(body, marker=CAPS_MARKER)
 
     # --- safe outputs: project-level writes -----------------------------------------------------
 

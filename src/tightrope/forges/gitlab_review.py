@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import gitlab
 
 MARKER = "<!-- tightrope:summary-note -->"
+CAPS_MARKER = "<!-- tightrope:caps-note -->"  # the caps' "request changes" note
 FINDING_MARKER = "<!-- tightrope:finding:{} -->"
 
 
@@ -35,12 +36,12 @@ class MergeRequestReview:
         author = note["author"] if isinstance(note, dict) else note.author
         return author.get("username") == self.me
 
-    def summary_note(self, body: str | None, *, when_clean: str = "resolve") -> str:
-        """Create, update, resolve or delete the one summary note; `body=None` means clean."""
+    def summary_note(self, body: str | None, *, when_clean: str = "resolve", marker: str = MARKER) -> str:
+        """Create, update, resolve or delete the one note with `marker`; `body=None` means clean."""
         mine = [n for n in self.mr.notes.list(iterator=True, sort="asc")
-                if (n.body or "").startswith(MARKER) and self._mine(n)]
+                if (n.body or "").startswith(marker) and self._mine(n)]
         existing = mine[0] if mine else None
-        action, text = sticky.plan(existing.body if existing else None, body, MARKER, when_clean)
+        action, text = sticky.plan(existing.body if existing else None, body, marker, when_clean)
         if action == "created":
             self.mr.notes.create({"body": text})
         elif action == "deleted":
