@@ -16,8 +16,10 @@ from urllib.parse import urlsplit
 
 from tightrope.caps import AgentPulls, ChangedFile, CommitFacts, PullFacts, PullSummary, added_lines
 from tightrope.errors import EXIT_INTERNAL, ForgeError, UsageError
+from tightrope.forges import sticky
 from tightrope.forges.clients import GITLAB_TOKEN_VARS, ForgeAccess, gitlab_client, parse_time
 
+CAPS_MARKER = "<!-- tightrope:caps-note -->"  # the caps' "request changes" note
 _SCOPES = "a project access token with read_api (api for enforcement) in " + " or ".join(GITLAB_TOKEN_VARS)
 
 
@@ -100,6 +102,24 @@ def changed_files(mr) -> tuple[tuple[ChangedFile, ...], tuple[str, ...]]:
                                  None if too_large else len((d.get("diff") or "").encode()),
                                  None if too_large else added_lines(d.get("diff") or "")))
     return tuple(files), tuple(unknown)
+
+
+def sticky_note(mr, me: str, body: str | None, marker: str, when_clean: str = "resolve") -> str:
+    """Create, update, resolve or delete the one note on `mr` that starts with `marker` and is
+    written by `me` (a note someone else wrote with the marker is never touched); `body=None`
+    means clean. Returns what was done (see `sticky.plan`)."""
+    mine = [n for n in mr.notes.list(iterator=True, sort="asc")
+            if (n.body or "").startswith(marker) and (n.author or {}).get("username") == me]
+    existing = mine[0] if mine else None
+    action, text = sticky.plan(existing.body if existing else None, body, marker, when_clean)
+    if action == "created":
+        mr.notes.create({"body": text})
+    elif action == "deleted":
+        existing.delete()
+    elif action == "updated":
+        existing.body = text
+        existing.save()
+    return action
 
 
 class GitLabPulls:
@@ -189,12 +209,12 @@ class GitLabPulls:
 
     def request_changes(self, body: str) -> None:
         """GitLab's REST API has no request-changes review: the reasons go in one note of ours,
-        updated in place on each run (the sticky rule of publish's summary note)."""
-        from tightrope.forges.gitlab_review import CAPS_MARKER, MergeRequestReview
-
+        updated in place on each run."""
+        mr = self._merge_request()
         with api_errors(f"requesting changes on {self.project_path}!{self.number}"):
-            review = MergeRequestReview(gitlab_client(self.access), self.project_path, self.number)
-            review.summary_note(body, marker=CAPS_MARKER)
+            gl = mr.manager.gitlab
+            gl.auth()
+            sticky_note(mr, gl.user.username if gl.user else "", body, CAPS_MARKER)
 
     # --- safe outputs: project-level writes -----------------------------------------------------
 

@@ -14,14 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tightrope.findings import Finding
-from tightrope.forges import sticky
-from tightrope.forges.gitlab import changed_files
+from tightrope.forges.gitlab import changed_files, sticky_note
 
 if TYPE_CHECKING:
     import gitlab
 
 MARKER = "<!-- tightrope:summary-note -->"
-CAPS_MARKER = "<!-- tightrope:caps-note -->"  # the caps' "request changes" note
 FINDING_MARKER = "<!-- tightrope:finding:{} -->"
 
 
@@ -36,20 +34,9 @@ class MergeRequestReview:
         author = note["author"] if isinstance(note, dict) else note.author
         return author.get("username") == self.me
 
-    def summary_note(self, body: str | None, *, when_clean: str = "resolve", marker: str = MARKER) -> str:
-        """Create, update, resolve or delete the one note with `marker`; `body=None` means clean."""
-        mine = [n for n in self.mr.notes.list(iterator=True, sort="asc")
-                if (n.body or "").startswith(marker) and self._mine(n)]
-        existing = mine[0] if mine else None
-        action, text = sticky.plan(existing.body if existing else None, body, marker, when_clean)
-        if action == "created":
-            self.mr.notes.create({"body": text})
-        elif action == "deleted":
-            existing.delete()
-        elif action == "updated":
-            existing.body = text
-            existing.save()
-        return action
+    def summary_note(self, body: str | None, *, when_clean: str = "resolve") -> str:
+        """Create, update, resolve or delete the one summary note; `body=None` means clean."""
+        return sticky_note(self.mr, self.me, body, MARKER, when_clean)
 
     def line_discussions(self, findings: list[tuple[Finding, str, str]]) -> tuple[int, int]:
         """Post (finding, id, body) on its line when it is an added line; returns (posted, kept off)."""
