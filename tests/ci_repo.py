@@ -68,3 +68,17 @@ def pr_commits(repo: GitRepo, base: str, head: str) -> list[tuple[str, str, str,
     log = repo.git("log", "--reverse", "--format=%H%x00%an%x00%ae%x00%B%x01", f"{base}..{head}")
     rows = [entry.strip("\n").split("\x00") for entry in log.split("\x01") if entry.strip()]
     return [(message, name, email, sha) for sha, name, email, message in rows]
+
+
+LOOSEN_BRANCH = "agent/loosen"
+
+
+def loosening_pr(path: Path, policy: str) -> tuple[AgentPR, str]:
+    """(the PR, its head on LOOSEN_BRANCH): the base adds the policy file `policy` capping a PR at
+    one file, and the agent's commit switches the caps off in that same file."""
+    pr = agent_pr_repo(path)
+    pr.repo.git("checkout", "-q", "main")
+    base = pr.repo.commit({policy: "[caps]\nmax_files = 1\n"}, "policy")
+    pr.repo.git("checkout", "-q", "-b", LOOSEN_BRANCH)
+    head = pr.repo.commit({**CHANGE, policy: "[caps]\nenabled = false\n"}, "loosen", env=AGENT_ENV)
+    return pr._replace(base=base), head

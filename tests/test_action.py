@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 import tokens
-from ci_repo import (AGENT_BRANCH, AGENT_ENV, AGENT_LOGIN, CHANGE, EXPECTED, HUMAN_BRANCH, AgentPR,
-                     agent_pr_repo, leaks, pr_commits, pr_files)
+from ci_repo import (AGENT_BRANCH, AGENT_LOGIN, EXPECTED, HUMAN_BRANCH, LOOSEN_BRANCH, AgentPR, agent_pr_repo,
+                     leaks, loosening_pr, pr_commits, pr_files)
 from ci_tools import npm_tool
 from conftest import GIT_ENV, ROOT
 from fake_github import BOT, FakeGitHub
@@ -218,14 +218,9 @@ def test_a_humans_pull_request_with_the_same_diff_passes_caps(tmp_path, httpserv
 
 def test_the_policy_input_is_read_from_the_base_commit(tmp_path, httpserver):
     """A PR that rewrites the named policy file to switch the caps off is still held to the base's."""
-    pr = agent_pr_repo(tmp_path / "origin")
-    pr.repo.git("checkout", "-q", "main")
-    base = pr.repo.commit({"ci/tightrope.toml": "[caps]\nmax_files = 1\n"}, "policy")
-    pr.repo.git("checkout", "-q", "-b", "agent/loosen")
-    head = pr.repo.commit({**CHANGE, "ci/tightrope.toml": "[caps]\nenabled = false\n"}, "loosen", env=AGENT_ENV)
-    pr = pr._replace(base=base)
+    pr, head = loosening_pr(tmp_path / "origin", "ci/tightrope.toml")
     fake = FakeGitHub(httpserver, TOKEN)
-    serve_pr(fake, pr, 7, AGENT_LOGIN, "agent/loosen", head)
+    serve_pr(fake, pr, 7, AGENT_LOGIN, LOOSEN_BRANCH, head)
     fake.listing([])
     env = {**action_env(tmp_path, fake, pr, 7, head), "IN_CHECKS": "caps", "IN_POLICY": "ci/tightrope.toml"}
     checks = subprocess.run(["bash", str(ROOT / "actions/run-checks.sh")], cwd=pr.repo.path, env=env,

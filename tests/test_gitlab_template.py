@@ -17,8 +17,8 @@ import jsonschema
 import yaml
 
 import tokens
-from ci_repo import (AGENT_BRANCH, AGENT_ENV, CHANGE, EXPECTED, HUMAN_BRANCH, AgentPR, agent_pr_repo, leaks,
-                     pr_commits, pr_files)
+from ci_repo import (AGENT_BRANCH, EXPECTED, HUMAN_BRANCH, LOOSEN_BRANCH, AgentPR, agent_pr_repo, leaks,
+                     loosening_pr, pr_commits, pr_files)
 from ci_tools import npm_tool
 from conftest import GIT_ENV, ROOT, GitRepo
 from fake_gitlab import ME, PROJECT_ID, FakeGitLab
@@ -184,15 +184,10 @@ def test_a_humans_merge_request_with_the_same_diff_passes_caps(tmp_path, httpser
 
 def test_the_policy_input_is_read_from_the_base_commit(tmp_path, httpserver):
     """An agent MR that rewrites the named policy file to switch the caps off is held to the base's."""
-    pr = agent_pr_repo(tmp_path / "origin")
-    pr.repo.git("checkout", "-q", "main")
-    base = pr.repo.commit({"ci/policy.toml": "[caps]\nmax_files = 1\n"}, "policy")
-    pr.repo.git("checkout", "-q", "-b", "agent/loosen")
-    head = pr.repo.commit({**CHANGE, "ci/policy.toml": "[caps]\nenabled = false\n"}, "loosen", env=AGENT_ENV)
-    pr = pr._replace(base=base)
-    repo, _ = ci_project(tmp_path, shallow=True, branch="agent/loosen", pr=pr, checks="caps", policy="ci/policy.toml")
-    fake = serve_mr(httpserver, pr, "claude-agent", "agent/loosen", head)
-    proc = merge_request_job(repo, fake, pr, "agent/loosen")
+    pr, head = loosening_pr(tmp_path / "origin", "ci/policy.toml")
+    repo, _ = ci_project(tmp_path, shallow=True, branch=LOOSEN_BRANCH, pr=pr, checks="caps", policy="ci/policy.toml")
+    fake = serve_mr(httpserver, pr, "claude-agent", LOOSEN_BRANCH, head)
+    proc = merge_request_job(repo, fake, pr, LOOSEN_BRANCH)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 1, log
     report = json.loads((repo.path / ".tightrope-reports" / "caps.json").read_text(encoding="utf-8"))
