@@ -32,8 +32,20 @@ if [ -n "$BASE_SHA" ] && [ "$BASE_SHA" != "$zero" ]; then
   range="$BASE_SHA..$HEAD_SHA"
 fi
 
+# The policy input names a file of the repository. On a pull request it is read from the base
+# commit into a directory outside the checkout, so the change cannot loosen its own checks.
 policy=()
-[ -n "$IN_POLICY" ] && policy=(--policy "$IN_POLICY")
+if [ -n "$IN_POLICY" ] && [ -n "$range" ]; then
+  mkdir -p "$out/policy"
+  pfile="$out/policy/$(basename "$IN_POLICY")"
+  if ! git show "$BASE_SHA:$IN_POLICY" > "$pfile" 2>/dev/null; then
+    echo "::error title=tightrope::the file named by the policy input is not in the base commit: commit it on the base branch first"
+    exit 2
+  fi
+  policy=(--policy "$pfile")
+elif [ -n "$IN_POLICY" ]; then
+  policy=(--policy "$IN_POLICY")
+fi
 
 failed=0
 run() {  # run CHECK ARGS...: a check's exit 0/1 is a result; anything else is a failure to run

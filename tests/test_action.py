@@ -15,17 +15,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ci_repo import SECRET, agent_pr_repo
+import tokens
+from ci_repo import (AGENT_BRANCH, AGENT_LOGIN, EXPECTED, HUMAN_BRANCH, LOOSEN_BRANCH, AgentPR, agent_pr_repo,
+                     leaks, loosening_pr, pr_commits, pr_files)
 from ci_tools import npm_tool
 from conftest import GIT_ENV, ROOT
-from fake_github import BOT, serve
-from test_report import make
-from tightrope.findings import Report
-from tightrope.report import json_report
+from fake_github import BOT, FakeGitHub
 
 ACTION = ROOT / "actions" / "action.yml"
 EXAMPLES = sorted((ROOT / "actions" / "examples").glob("*.yml"))
-TOKEN = "ghs_" + "Fake0123456789abcdefTokenValue0123456789"
+TOKEN = tokens.github_classic(seed="action")
 
 
 def load(path: Path) -> dict:
@@ -129,56 +128,106 @@ def test_inputs_are_validated(env, ok):
         assert proc.returncode == 2 and proc.stdout.startswith("::error title=tightrope: bad input::")
 
 
-def test_the_action_scripts_on_an_agent_pull_request(tmp_path, httpserver):
-    """run-checks.sh then publish.sh, as the composite action runs them, with a shallow clone."""
-    origin, base, head = agent_pr_repo(tmp_path / "origin")
-    work = tmp_path / "work"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", "agent/feature", f"file://{origin.path}",
-                    str(work)], check=True, env={**os.environ, **GIT_ENV})
-    fake = serve(httpserver)
-    runner_temp, out, summary = tmp_path / "runner", tmp_path / "gh-output", tmp_path / "summary.md"
+def action_env(tmp_path: Path, fake: FakeGitHub, pr: AgentPR, number: int, head: str) -> dict:
+    """The environment of the action's steps in a pull_request workflow for PR `number`."""
+    runner_temp = tmp_path / f"runner-{number}"
     runner_temp.mkdir()
-    env = {**os.environ, **GIT_ENV, "RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(out),
-           "GITHUB_STEP_SUMMARY": str(summary), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-           "IN_CHECKS": "scan,verify", "IN_POLICY": "", "IN_SARIF": "true", "IN_COMMENT": "true",
+    env = {**os.environ, **GIT_ENV, **fake.ci_env(tmp_path, number, token=False),
+           "RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(runner_temp / "gh-output"),
+           "GITHUB_STEP_SUMMARY": str(runner_temp / "summary.md"),
+           "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+           "IN_CHECKS": "scan,verify,caps", "IN_POLICY": "", "IN_SARIF": "true", "IN_COMMENT": "true",
            "IN_CHECK_RUN": "true", "IN_FAIL_ON": "policy", "EVENT_NAME": "pull_request",
-           "BASE_SHA": base, "HEAD_SHA": head, "PR_NUMBER": "5", "BASE_REF": "main",
-           "GITHUB_API_URL": fake.base, "GITHUB_REPOSITORY": fake.repo, "TIGHTROPE_GITHUB_TOKEN": TOKEN,
-           "SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
+           "BASE_SHA": pr.base, "HEAD_SHA": head, "PR_NUMBER": str(number), "BASE_REF": "main",
+           "TIGHTROPE_GITHUB_TOKEN": TOKEN, "SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
     env.pop("PRE_COMMIT", None)
+    return env
+
+
+def serve_pr(fake: FakeGitHub, pr: AgentPR, number: int, author: str, branch: str, head: str) -> None:
+    fake.pull(number, author, branch, title="Add an assistant", base_sha=pr.base, head_sha=head,
+              files=pr_files(pr.repo, pr.base, head), commits=pr_commits(pr.repo, pr.base, head))
+
+
+def test_the_action_scripts_on_an_agent_pull_request(tmp_path, httpserver):
+    """run-checks.sh then publish.sh, as the composite action runs them on a shallow clone, with
+    the real scan, verify and caps against a local server answering GitHub's API: each of the
+    four problems reaches every sink, and the secret reaches none."""
+    pr = agent_pr_repo(tmp_path / "origin")
+    work = tmp_path / "work"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", AGENT_BRANCH, f"file://{pr.repo.path}",
+                    str(work)], check=True, env={**os.environ, **GIT_ENV})
+    fake = FakeGitHub(httpserver, TOKEN)
+    serve_pr(fake, pr, 5, AGENT_LOGIN, AGENT_BRANCH, pr.head)
+    fake.listing([])
+    fake.review_endpoints()
+    env = action_env(tmp_path, fake, pr, 5, pr.head)
     checks = subprocess.run(["bash", str(ROOT / "actions/run-checks.sh")], cwd=work, env=env,
                             capture_output=True, text=True)
     assert checks.returncode == 0, checks.stdout + checks.stderr
     assert "shallow checkout: fetching" in checks.stdout
-    # a cap violation, as `tightrope caps` reports it, joins the other reports
-    caps = Report(findings=[make("caps.too-many-files", "caps", path="", line=0, message="agent PR changes 90 files (cap 50)",
-                                 blocking=True)])
-    (runner_temp / "tightrope" / "caps.json").write_text(json_report.render(caps), encoding="utf-8")
+    runner_temp = Path(env["RUNNER_TEMP"])
+    assert sorted(p.name for p in (runner_temp / "tightrope").glob("*.json")) == ["caps.json", "scan.json",
+                                                                                  "verify.json"]
 
     pub = subprocess.run(["bash", str(ROOT / "actions/publish.sh")], cwd=work, env=env, capture_output=True, text=True)
     assert pub.returncode == 1, pub.stderr  # blocking findings fail the job (fail-on: policy)
-    outputs = dict(line.split("=", 1) for line in out.read_text().splitlines())
-    sarif_path = Path(outputs["sarif-path"])
-    annotations = pub.stdout
+    outputs = dict(line.split("=", 1) for line in Path(env["GITHUB_OUTPUT"]).read_text().splitlines()
+                   if "=" in line)
     comment = next(c["body"] for c in fake.comments.values() if c["user"] == BOT)
     check_run = next(iter(fake.check_runs.values()))
     seen = {
-        "annotations": annotations, "summary": summary.read_text(encoding="utf-8"), "comment": comment,
-        "sarif": sarif_path.read_text(encoding="utf-8"),
+        "annotations": pub.stdout, "summary": Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8"),
+        "comment": comment, "sarif": Path(outputs["sarif-path"]).read_text(encoding="utf-8"),
         "check run": json.dumps(check_run),
     }
     for sink, text in seen.items():
-        for what in ("secret.openai-api-key", "ai.llm-output-to-eval", "identity.missing-assisted-by",
-                     "caps.too-many-files"):
-            if sink == "check run" and what.startswith(("identity", "caps")):
+        for what in EXPECTED:
+            if sink == "check run" and what.startswith("identity"):
                 continue  # not on a line: in the check run's summary
             assert what in text, (sink, what)
-        assert SECRET not in text and SECRET[8:24] not in text, sink
+        assert not leaks(text), sink
+    annotation = next(line for line in pub.stdout.splitlines() if "caps.protected-path" in line)
+    assert "file=.github/workflows/ci.yml" in annotation
     assert int(outputs["secret"]) >= 1 and int(outputs["identity"]) >= 1 and outputs["caps"] == "1"
     everything = checks.stdout + checks.stderr + pub.stdout + pub.stderr
-    assert TOKEN not in everything and SECRET not in everything
+    assert TOKEN not in everything and not leaks(everything)
     for path in (runner_temp / "tightrope").iterdir():
-        assert SECRET not in path.read_text(encoding="utf-8"), path
+        assert not leaks(path.read_text(encoding="utf-8")), path
+    assert not leaks(str(fake.calls()))  # nothing the action sent GitHub holds it either
+    auth = {r.headers.get("Authorization", "") for r in fake.requests()}
+    assert auth == {f"token {TOKEN}"} or auth == {f"Bearer {TOKEN}"}
+
+
+def test_a_humans_pull_request_with_the_same_diff_passes_caps(tmp_path, httpserver):
+    pr = agent_pr_repo(tmp_path / "origin")
+    work = tmp_path / "work"
+    subprocess.run(["git", "clone", "-q", "--branch", HUMAN_BRANCH, f"file://{pr.repo.path}", str(work)],
+                   check=True, env={**os.environ, **GIT_ENV})
+    fake = FakeGitHub(httpserver, TOKEN)
+    serve_pr(fake, pr, 6, "dana", HUMAN_BRANCH, pr.human)
+    fake.listing([])
+    env = {**action_env(tmp_path, fake, pr, 6, pr.human), "IN_CHECKS": "caps"}
+    checks = subprocess.run(["bash", str(ROOT / "actions/run-checks.sh")], cwd=work, env=env,
+                            capture_output=True, text=True)
+    assert checks.returncode == 0, checks.stdout + checks.stderr
+    report = json.loads((Path(env["RUNNER_TEMP"]) / "tightrope" / "caps.json").read_text(encoding="utf-8"))
+    assert report["findings"] == [] and "not an agent PR" in checks.stdout
+    assert "/repos/o/r/pulls/6/files" in {r.path for r in fake.requests()}  # judged on the forge's facts
+
+
+def test_the_policy_input_is_read_from_the_base_commit(tmp_path, httpserver):
+    """A PR that rewrites the named policy file to switch the caps off is still held to the base's."""
+    pr, head = loosening_pr(tmp_path / "origin", "ci/tightrope.toml")
+    fake = FakeGitHub(httpserver, TOKEN)
+    serve_pr(fake, pr, 7, AGENT_LOGIN, LOOSEN_BRANCH, head)
+    fake.listing([])
+    env = {**action_env(tmp_path, fake, pr, 7, head), "IN_CHECKS": "caps", "IN_POLICY": "ci/tightrope.toml"}
+    checks = subprocess.run(["bash", str(ROOT / "actions/run-checks.sh")], cwd=pr.repo.path, env=env,
+                            capture_output=True, text=True)
+    assert checks.returncode == 0, checks.stdout + checks.stderr
+    report = json.loads((Path(env["RUNNER_TEMP"]) / "tightrope" / "caps.json").read_text(encoding="utf-8"))
+    assert {"caps.max-files", "caps.protected-path"} <= {f["rule_id"] for f in report["findings"]}
 
 
 def _yaml_blocks(path: Path) -> list[str]:

@@ -16,7 +16,9 @@ import pytest
 
 import tokens
 from conftest import GIT_ENV, GitRepo
-from forge_fakes import DAY, FORGES, NOW
+from fake_forge import DAY, NOW, forges
+
+FORGES = forges()
 
 AGENT = {"github": "copilot-swe-agent[bot]", "gitlab": "duo-agent"}
 TOKEN = tokens.github_classic(seed="caps")
@@ -205,12 +207,18 @@ def test_in_ci_the_policy_enforcement_actions_run_and_a_dry_run_never_writes(fak
                                                   ("POST", "/repos/o/r/pulls/4/reviews")]
         assert "convertPullRequestToDraft" in writes[1][2] and "REQUEST_CHANGES" in writes[2][2]
     else:
-        assert [(m, p) for m, p, _ in writes] == [("PUT", "/api/v4/projects/g/p/merge_requests/4")] * 2 + [
-            ("POST", "/api/v4/projects/g/p/merge_requests/4/notes")]
+        assert all(p.startswith(("/api/v4/projects/g/p/", "/api/v4/projects/7/")) for _, p, _ in writes)
+        assert [(m, p.split("/merge_requests/")[1]) for m, p, _ in writes] == [("PUT", "4"), ("PUT", "4"),
+                                                                              ("POST", "4/notes")]
         assert "tightrope%3Acaps-exceeded" in writes[0][2] or "tightrope:caps-exceeded" in writes[0][2]
         assert "Draft: " in writes[1][2]
     assert "caps.protected-path (1)" in writes[-1][2]
     assert "CODEOWNERS" not in writes[-1][2]  # nothing from the PR is echoed back into it
+    if fake.forge == "gitlab":  # the next run finds its note again instead of adding one per push
+        fake.clear()
+        assert run_caps(cwd=repo.path, env=fake.ci_env(tmp_path)).returncode == 1
+        assert not any(p.endswith("/notes") for _, p, _ in fake.writes())
+        assert len(fake.notes) == 1
 
 
 def test_a_failed_enforcement_action_is_said_beside_the_findings(fake, clone, tmp_path):

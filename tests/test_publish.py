@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from fake_github import BOT, serve
+from fake_github import BOT, FakeGitHub
 from test_report import RAW_SECRET, full_report, make
 from tightrope.findings import Report, Severity
 from tightrope.forges.github_review import MARKER
@@ -26,8 +26,14 @@ def write_report(tmp_path: Path, report: Report, name: str = "scan.json") -> Pat
     return path
 
 
+def serve(httpserver) -> FakeGitHub:
+    fake = FakeGitHub(httpserver, TOKEN)
+    fake.review_endpoints()
+    return fake
+
+
 def publish(fake, *args: str, extra_env: dict | None = None):
-    env = {"GITHUB_API_URL": fake.base, "GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": fake.repo, **(extra_env or {})}
+    env = {"GITHUB_API_URL": fake.url, "GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": fake.repo, **(extra_env or {})}
     proc = run_cli("publish", *args, env=env)
     out = proc.stdout.decode() + proc.stderr.decode()
     assert TOKEN not in out and TOKEN[4:20] not in out
@@ -46,9 +52,9 @@ def test_sticky_comment_is_created_then_updated_in_place_then_resolved(httpserve
     assert "OpenAI API key added" in ours[0]["body"] and RAW_SECRET not in ours[0]["body"]
 
     second = write_report(tmp_path, Report(findings=[make(message="still one key")]), "again.json")
-    fake.requests.clear()
+    fake.clear()
     publish(fake, "--github-comment", "5", str(second))
-    assert [m for m, _ in fake.writes()] == ["PATCH"]  # edited, not a second comment
+    assert [m for m, _, _ in fake.writes()] == ["PATCH"]  # edited, not a second comment
     assert len(fake.comments) == 2 and "still one key" in fake.comments[ours[0]["id"]]["body"]
     assert fake.comments[someone]["body"] == f"{MARKER}\nall clear, merge it"  # not ours: untouched
 
@@ -57,9 +63,9 @@ def test_sticky_comment_is_created_then_updated_in_place_then_resolved(httpserve
     assert proc.returncode == 0
     assert fake.comments[ours[0]["id"]]["body"] == f"{MARKER}\n{RESOLVED}"
 
-    fake.requests.clear()
+    fake.clear()
     publish(fake, "--github-comment", "5", "--when-clean", "delete", str(clean))
-    assert fake.writes() == [("DELETE", f"/repos/o/r/issues/comments/{ours[0]['id']}")]
+    assert [(m, p) for m, p, _ in fake.writes()] == [("DELETE", f"/repos/o/r/issues/comments/{ours[0]['id']}")]
     assert list(fake.comments) == [someone]
 
 
@@ -75,7 +81,7 @@ def test_a_read_only_token_is_a_warning_not_a_failure(httpserver, tmp_path):
     report = write_report(tmp_path, Report(findings=[make(severity=Severity.LOW)]))
     proc, out = publish(fake, "--github-comment", "5", str(report))
     assert proc.returncode == 0
-    assert "HTTP 403" in out and "job summary" in out
+    assert "GitHub refused (403)" in out and "job summary" in out and "Traceback" not in out
 
 
 def test_check_run_annotations_are_batched_by_50(httpserver, tmp_path):
@@ -84,8 +90,8 @@ def test_check_run_annotations_are_batched_by_50(httpserver, tmp_path):
     findings.append(make("caps.too-many-lines", "caps", path="", line=0, message="too big"))
     report = write_report(tmp_path, Report(findings=findings))
     proc, _ = publish(fake, "--github-check-run", "a" * 40, str(report))
-    posts = [b for m, p, b in fake.requests if m == "POST" and p.endswith("/check-runs")]
-    patches = [b for m, p, b in fake.requests if m == "PATCH" and "/check-runs/" in p]
+    posts = [b for m, p, b in fake.calls() if m == "POST" and p.endswith("/check-runs")]
+    patches = [b for m, p, b in fake.calls() if m == "PATCH" and "/check-runs/" in p]
     assert len(posts) == 1 and len(patches) == 2
     sizes = [len(b["output"]["annotations"]) for b in posts + patches]
     assert sizes == [50, 50, 20]  # the caps finding has no line: in the summary, not annotated

@@ -5,7 +5,7 @@ CI_JOB_TOKEN is refused with what to do instead; the token never reaches the out
 from __future__ import annotations
 
 from conftest import run_cli
-from fake_gitlab import ME, REFS, serve
+from fake_gitlab import ME, FakeGitLab
 from test_publish import write_report
 from test_report import RAW_SECRET, make
 from tightrope.findings import Report
@@ -14,10 +14,17 @@ from tightrope.forges.sticky import RESOLVED
 
 TOKEN = "gl" + "pat-" + "FakeTokenValue0123456789"
 
-DIFFS = [{"old_path": "app/settings.py", "new_path": "app/settings.py", "new_file": True, "renamed_file": False,
-          "deleted_file": False, "diff": "@@ -0,0 +1,2 @@\n+import os\n+KEY = 'x'\n"},
-         {"old_path": "app/run.py", "new_path": "app/run.py", "new_file": False, "renamed_file": False,
-          "deleted_file": False, "diff": "@@ -10,2 +10,3 @@ def f():\n     a = 1\n-    b = 2\n+    b = eval(x)\n+    c = 3\n"}]
+FILES = [("app/settings.py", 2, 0, "@@ -0,0 +1,2 @@\n+import os\n+KEY = 'x'\n"),
+         ("app/run.py", 2, 1, "@@ -10,2 +10,3 @@ def f():\n     a = 1\n-    b = 2\n+    b = eval(x)\n+    c = 3\n")]
+HEAD = "h" * 40
+
+
+def serve(httpserver) -> FakeGitLab:
+    """MR !3 with two changed files, and the notes / discussions publish writes to."""
+    fake = FakeGitLab(httpserver, TOKEN)
+    fake.pull(3, "claude-agent", "agent/x", files=FILES, base_sha="b" * 40, head_sha=HEAD)
+    fake.review_endpoints(3)
+    return fake
 
 
 def publish(httpserver, *args: str, env: dict | None = None):
@@ -29,7 +36,7 @@ def publish(httpserver, *args: str, env: dict | None = None):
 
 
 def test_discussions_on_added_lines_only_and_one_updated_summary_note(httpserver, tmp_path):
-    fake = serve(httpserver, DIFFS)
+    fake = serve(httpserver)
     someone = fake.note(f"{MARKER}\nall clear", author={"id": 5, "username": "mallory"})
     report = write_report(tmp_path, Report(findings=[
         make(path="app/settings.py", line=2, message="key added", snippet="KEY = '[sk-p…6r (43 chars)]'"),
@@ -42,14 +49,14 @@ def test_discussions_on_added_lines_only_and_one_updated_summary_note(httpserver
     assert proc.returncode == 0, out
     positions = [d["notes"][0]["position"] for d in fake.discussions]
     assert [(p["new_path"], p["new_line"]) for p in positions] == [("app/run.py", 11), ("app/settings.py", 2)]
-    assert all(p["head_sha"] == REFS["head_sha"] and "old_line" not in p for p in positions)
+    assert all(p["head_sha"] == HEAD and "old_line" not in p for p in positions)
     assert "2 finding(s) not on an added line" in out
     summary = [n for n in fake.notes.values() if n["author"] == ME]
     assert len(summary) == 1 and "no trailer" in summary[0]["body"] and "context line" in summary[0]["body"]
-    assert RAW_SECRET not in str(fake.requests)
-    assert fake.requests[0][0] == "GET"
+    assert RAW_SECRET not in str(fake.calls())
+    assert fake.calls()[0][0] == "GET"
 
-    fake.requests.clear()
+    fake.clear()
     publish(httpserver, "--gitlab-mr", "3", "--fail-on", "never", str(report), env=env)
     assert fake.writes() == []  # same findings: nothing posted again, the note already says it all
     assert len(fake.discussions) == 2
@@ -61,9 +68,20 @@ def test_discussions_on_added_lines_only_and_one_updated_summary_note(httpserver
 
 
 def test_ci_job_token_cannot_post_notes(httpserver, tmp_path):
-    fake = serve(httpserver, DIFFS)
+    fake = serve(httpserver)
     proc, out = publish(httpserver, "--gitlab-mr", "3", str(write_report(tmp_path, Report())),
                         env={"CI_JOB_TOKEN": TOKEN})
     assert proc.returncode == 2
     assert "CI_JOB_TOKEN cannot post merge request notes" in out and "TIGHTROPE_GITLAB_TOKEN" in out
-    assert fake.requests == []
+    assert fake.calls() == []
+
+
+def test_a_token_that_may_not_write_is_a_warning_not_a_failure(httpserver, tmp_path):
+    fake = serve(httpserver)
+    fake.deny_writes = True
+    report = write_report(tmp_path, Report(findings=[make(path="app/settings.py", line=2, message="key added")]))
+    proc, out = publish(httpserver, "--gitlab-mr", "3", "--fail-on", "never", str(report),
+                        env={"TIGHTROPE_GITLAB_TOKEN": TOKEN})
+    assert proc.returncode == 0, out
+    assert "GitLab refused (403)" in out and "reports list every finding" in out and "Traceback" not in out
+    assert fake.discussions == [] and fake.notes == {}

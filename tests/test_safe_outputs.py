@@ -12,8 +12,10 @@ import pytest
 
 import tokens
 from conftest import GIT_ENV, GitRepo
-from forge_fakes import FORGES, NOW
+from fake_forge import NOW, forges
 from tightrope.frontends.safe_outputs_cmd import validate
+
+FORGES = forges()
 
 TOKEN = tokens.github_classic(seed="safe-outputs")
 SECRETISH = "sk-" + "live" + "Z" * 20

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Mapping
 
 from tightrope.errors import UsageError
@@ -28,6 +29,11 @@ class ForgeAccess:
     api_url: str
     token: str = field(repr=False, default="")
     token_kind: str = "private"  # gitlab: private | job; github: always a bearer token
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """A timestamp as both forges' APIs write it (ISO 8601, `Z` for UTC)."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
 
 
 def github_access(env: Mapping[str, str] | None = None) -> ForgeAccess:

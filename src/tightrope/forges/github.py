@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from tightrope.caps import AgentPulls, ChangedFile, CommitFacts, PullFacts, PullSummary, added_lines
 from tightrope.errors import EXIT_INTERNAL, ForgeError, UsageError
-from tightrope.forges.clients import GITHUB_TOKEN_VARS, ForgeAccess, github_client
+from tightrope.forges.clients import GITHUB_TOKEN_VARS, ForgeAccess, github_client, parse_time
 
 _SCOPES = "a token with `pull-requests: read` (and `pull-requests: write` / `issues: write` for enforcement)"
 _MAX_COMMITS, _MAX_FILES = 250, 3000  # what GitHub's PR commits/files endpoints return at most
@@ -53,10 +53,6 @@ def api_errors(doing: str) -> Iterator[None]:
     except requests.RequestException as e:
         raise ForgeError(f"could not reach GitHub's API while {doing} ({type(e).__name__})",
                          "check the network and GITHUB_API_URL, then run again", exit_code=EXIT_INTERNAL) from None
-
-
-def _time(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
 
 
 def web_host(env: Mapping[str, str], access: ForgeAccess) -> str:
@@ -131,7 +127,7 @@ class GitHubPulls:
                 base_branch=d["base"]["ref"], base_sha=d["base"]["sha"], head_sha=d["head"]["sha"],
                 title=d.get("title") or "", body=d.get("body") or "",
                 labels=tuple(label["name"] for label in d.get("labels") or ()), draft=bool(d.get("draft")),
-                host=self.host, created_at=_time(d.get("created_at")), files=files, commits=commits,
+                host=self.host, created_at=parse_time(d.get("created_at")), files=files, commits=commits,
                 additions=d.get("additions"), deletions=d.get("deletions"), commit_count=d.get("commits"),
                 unknown=unknown)
         except (KeyError, TypeError, ValueError) as e:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from tightrope.findings import Finding, Severity
 from tightrope.forges import sticky
+from tightrope.report.common import plain_lines
 from tightrope.report.escape import terminal
 
 if TYPE_CHECKING:
@@ -60,15 +61,10 @@ _LEVEL = {Severity.CRITICAL: "failure", Severity.HIGH: "failure", Severity.MEDIU
 
 def annotation(f: Finding) -> dict:
     """A check-run annotation (plain text: GitHub does not render Markdown in them)."""
-    message = f.message or f.title or f.rule_id
-    if f.snippet:
-        message += f"\n{f.snippet}"
-    if f.help:
-        message += f"\nfix: {f.help}"
     return {"path": terminal(f.path), "start_line": f.line, "end_line": max(f.end_line, f.line),
             "annotation_level": _LEVEL[f.severity],
             "title": terminal(f.rule_id + (" (blocking)" if f.blocking else "")),
-            "message": "\n".join(terminal(part) for part in message.split("\n"))}
+            "message": "\n".join(terminal(line) for line in plain_lines(f))}
 
 
 def check_run(gh: "github.Github", repository: str, head_sha: str, findings: list[Finding], *,

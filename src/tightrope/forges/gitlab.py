@@ -16,8 +16,10 @@ from urllib.parse import urlsplit
 
 from tightrope.caps import AgentPulls, ChangedFile, CommitFacts, PullFacts, PullSummary, added_lines
 from tightrope.errors import EXIT_INTERNAL, ForgeError, UsageError
-from tightrope.forges.clients import GITLAB_TOKEN_VARS, ForgeAccess, gitlab_client
+from tightrope.forges import sticky
+from tightrope.forges.clients import GITLAB_TOKEN_VARS, ForgeAccess, gitlab_client, parse_time
 
+CAPS_MARKER = "<!-- tightrope:caps-note -->"  # the caps' "request changes" note
 _SCOPES = "a project access token with read_api (api for enforcement) in " + " or ".join(GITLAB_TOKEN_VARS)
 
 
@@ -46,10 +48,6 @@ def api_errors(doing: str) -> Iterator[None]:
     except requests.RequestException as e:
         raise ForgeError(f"could not reach GitLab's API while {doing} ({type(e).__name__})",
                          "check the network and CI_SERVER_URL, then run again", exit_code=EXIT_INTERNAL) from None
-
-
-def _time(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
 
 
 def web_host(access: ForgeAccess) -> str:
@@ -90,6 +88,40 @@ def _line_counts(diff: str) -> tuple[int, int]:
     return added, removed
 
 
+def changed_files(mr) -> tuple[tuple[ChangedFile, ...], tuple[str, ...]]:
+    """The MR's files from its per-file diffs (pages followed), and what GitLab did not send.
+    The one reading of an MR's diff: the caps judge it, publish places line discussions by it."""
+    files, unknown = [], []
+    for d in mr.manager.gitlab.http_list(f"{mr.manager.path}/{mr.iid}/diffs", iterator=True):
+        added, removed = _line_counts(d.get("diff") or "")
+        too_large = bool(d.get("too_large"))
+        if too_large:
+            unknown.append(f"line counts of {d['new_path']} (GitLab did not send its diff: too large)")
+        files.append(ChangedFile(d["new_path"], added, removed,
+                                 d["old_path"] if d.get("renamed_file") else "",
+                                 None if too_large else len((d.get("diff") or "").encode()),
+                                 None if too_large else added_lines(d.get("diff") or "")))
+    return tuple(files), tuple(unknown)
+
+
+def sticky_note(mr, me: str, body: str | None, marker: str, when_clean: str = "resolve") -> str:
+    """Create, update, resolve or delete the one note on `mr` that starts with `marker` and is
+    written by `me` (a note someone else wrote with the marker is never touched); `body=None`
+    means clean. Returns what was done (see `sticky.plan`)."""
+    mine = [n for n in mr.notes.list(iterator=True, sort="asc")
+            if (n.body or "").startswith(marker) and (n.author or {}).get("username") == me]
+    existing = mine[0] if mine else None
+    action, text = sticky.plan(existing.body if existing else None, body, marker, when_clean)
+    if action == "created":
+        mr.notes.create({"body": text})
+    elif action == "deleted":
+        existing.delete()
+    elif action == "updated":
+        existing.body = text
+        existing.save()
+    return action
+
+
 class GitLabPulls:
     """One merge request and its project."""
 
@@ -126,20 +158,10 @@ class GitLabPulls:
             return self._facts(self.pipeline, None, None, (
                 ("the end of the description (CI_MERGE_REQUEST_DESCRIPTION is truncated)",) if truncated else ()))
         mr = self._merge_request()
-        unknown: list[str] = []
         with api_errors(f"listing the changes and commits of {self.project_path}!{self.number}"):
-            files = []
-            for d in mr.manager.gitlab.http_list(f"{mr.manager.path}/{mr.iid}/diffs", iterator=True):
-                added, removed = _line_counts(d.get("diff") or "")
-                too_large = bool(d.get("too_large"))
-                if too_large:
-                    unknown.append(f"line counts of {d['new_path']} (GitLab did not send its diff: too large)")
-                files.append(ChangedFile(d["new_path"], added, removed,
-                                         d["old_path"] if d.get("renamed_file") else "",
-                                         None if too_large else len((d.get("diff") or "").encode()),
-                                         None if too_large else added_lines(d.get("diff") or "")))
+            files, unknown = changed_files(mr)
             commits = tuple(_commit(c) for c in mr.commits())
-        return self._facts(mr.attributes, tuple(files), commits, tuple(unknown))
+        return self._facts(mr.attributes, files, commits, unknown)
 
     def _facts(self, d: dict, files, commits, unknown: tuple[str, ...]) -> PullFacts:
         try:
@@ -151,7 +173,7 @@ class GitLabPulls:
                 head_sha=refs.get("head_sha") or d.get("sha") or "", title=d.get("title") or "",
                 body=d.get("description") or "", labels=tuple(d.get("labels") or ()),
                 draft=bool(d.get("draft") or d.get("work_in_progress")), host=self.host,
-                created_at=_time(d.get("created_at")), files=files, commits=commits, unknown=unknown)
+                created_at=parse_time(d.get("created_at")), files=files, commits=commits, unknown=unknown)
         except (KeyError, TypeError, ValueError) as e:
             raise UsageError(f"the merge request data has an unexpected shape ({type(e).__name__}: {e})",
                              "is this a merge request pipeline?") from None
@@ -186,8 +208,13 @@ class GitLabPulls:
                 self._proj().mergerequests.update(self.number, {"title": f"Draft: {mr.title}"})
 
     def request_changes(self, body: str) -> None:
-        """GitLab's REST API has no request-changes review: the reasons go in a note."""
-        self.comment(self.number, body)
+        """GitLab's REST API has no request-changes review: the reasons go in one note of ours,
+        updated in place on each run."""
+        mr = self._merge_request()
+        with api_errors(f"requesting changes on {self.project_path}!{self.number}"):
+            gl = mr.manager.gitlab
+            gl.auth()
+            sticky_note(mr, gl.user.username if gl.user else "", body, CAPS_MARKER)
 
     # --- safe outputs: project-level writes -----------------------------------------------------
 
@@ -215,4 +242,4 @@ def _commit(c) -> CommitFacts:
 
 
 def _summary(m) -> PullSummary:
-    return PullSummary(m.iid, (m.author or {}).get("username", ""), m.source_branch, _time(m.created_at))
+    return PullSummary(m.iid, (m.author or {}).get("username", ""), m.source_branch, parse_time(m.created_at))

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tightrope.diff import parse_diff
 from tightrope.findings import Finding
-from tightrope.forges import sticky
+from tightrope.forges.gitlab import changed_files, sticky_note
 
 if TYPE_CHECKING:
     import gitlab
@@ -24,23 +23,10 @@ MARKER = "<!-- tightrope:summary-note -->"
 FINDING_MARKER = "<!-- tightrope:finding:{} -->"
 
 
-def added_lines(diffs: list[dict]) -> set[tuple[str, int]]:
-    """(path, line) of every added line in the MR diff, from the API's per-file hunks."""
-    out: set[tuple[str, int]] = set()
-    for d in diffs:
-        if d.get("deleted_file") or not d.get("diff"):
-            continue
-        header = f"diff --git a/{d['old_path']} b/{d['new_path']}\n--- a/{d['old_path']}\n+++ b/{d['new_path']}\n"
-        for change in parse_diff((header + d["diff"]).encode("utf-8", "surrogateescape")):
-            out.update((change.path, line.number) for line in change.added)
-    return out
-
-
 class MergeRequestReview:
     def __init__(self, gl: "gitlab.Gitlab", project: str | int, iid: int) -> None:
         gl.auth()
         self.me = gl.user.username if gl.user else ""
-        self.gl = gl
         self.project = gl.projects.get(project, lazy=True)
         self.mr = self.project.mergerequests.get(iid)
 
@@ -50,23 +36,12 @@ class MergeRequestReview:
 
     def summary_note(self, body: str | None, *, when_clean: str = "resolve") -> str:
         """Create, update, resolve or delete the one summary note; `body=None` means clean."""
-        mine = [n for n in self.mr.notes.list(iterator=True, sort="asc")
-                if (n.body or "").startswith(MARKER) and self._mine(n)]
-        existing = mine[0] if mine else None
-        action, text = sticky.plan(existing.body if existing else None, body, MARKER, when_clean)
-        if action == "created":
-            self.mr.notes.create({"body": text})
-        elif action == "deleted":
-            existing.delete()
-        elif action == "updated":
-            existing.body = text
-            existing.save()
-        return action
+        return sticky_note(self.mr, self.me, body, MARKER, when_clean)
 
     def line_discussions(self, findings: list[tuple[Finding, str, str]]) -> tuple[int, int]:
         """Post (finding, id, body) on its line when it is an added line; returns (posted, kept off)."""
-        path = f"/projects/{self.mr.project_id}/merge_requests/{self.mr.iid}/diffs"
-        on_diff = added_lines(list(self.gl.http_list(path, get_all=True)))
+        files, _ = changed_files(self.mr)
+        on_diff = {(f.path, line.number) for f in files for line in f.added or ()}
         posted_ids = {fid for d in self.mr.discussions.list(get_all=True) for n in d.attributes["notes"][:1]
                       if self._mine(n) for fid in [_finding_id(n.get("body", ""))] if fid}
         refs = self.mr.diff_refs

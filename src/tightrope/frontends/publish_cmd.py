@@ -94,10 +94,10 @@ def _outputs(report) -> str:
 
 
 def _github(args: argparse.Namespace, report, is_failed: bool) -> None:
-    import github
-
+    from tightrope.errors import ForgeError
     from tightrope.forges import github_review
     from tightrope.forges.clients import github_access, github_client
+    from tightrope.forges.github import api_errors
     from tightrope.report import markdown
 
     repository = args.repository or os.environ.get("GITHUB_REPOSITORY", "")
@@ -108,16 +108,18 @@ def _github(args: argparse.Namespace, report, is_failed: bool) -> None:
     if args.github_comment is not None:
         author = os.environ.get("TIGHTROPE_COMMENT_AUTHOR") or github_review.DEFAULT_AUTHOR
         try:
-            done = github_review.sticky_comment(
-                gh, github_review.PullRequest(repository, args.github_comment),
-                body if report.findings else None, author=author, when_clean=args.when_clean)
+            with api_errors(f"updating the comment on {repository}#{args.github_comment}"):
+                done = github_review.sticky_comment(
+                    gh, github_review.PullRequest(repository, args.github_comment),
+                    body if report.findings else None, author=author, when_clean=args.when_clean)
             print(f"tightrope: pull request comment: {done}", file=sys.stderr)
-        except github.GithubException as e:
-            warn(f"could not update the pull request comment (HTTP {e.status}; a token from a fork's "
-                 "pull request cannot write): the job summary lists every finding")
+        except ForgeError as e:
+            warn(f"{e.message} ({e.hint}; a token from a fork's pull request cannot write): "
+                 "the job summary lists every finding")
     if args.github_check_run:
         try:
-            github_review.check_run(gh, repository, args.github_check_run, report.findings,
-                                    summary=body, failed=is_failed)
-        except github.GithubException as e:
-            warn(f"could not create the check run (HTTP {e.status}; it needs `checks: write`)")
+            with api_errors(f"creating a check run on {args.github_check_run[:12]}"):
+                github_review.check_run(gh, repository, args.github_check_run, report.findings,
+                                        summary=body, failed=is_failed)
+        except ForgeError as e:
+            warn(f"{e.message} (a check run needs `checks: write`): the job summary lists every finding")

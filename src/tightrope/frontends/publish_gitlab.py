@@ -12,9 +12,9 @@ NOTE_LIMIT = 65_000  # GitLab notes: 1,000,000 characters, but reviewers read th
 
 
 def publish_mr(args: argparse.Namespace, report) -> None:
-    import gitlab
-
+    from tightrope.errors import ForgeError
     from tightrope.forges import gitlab_review
+    from tightrope.forges.gitlab import api_errors
     from tightrope.forges.clients import gitlab_access, gitlab_client
     from tightrope.report import markdown
     from tightrope.report.codequality import unique_fingerprints
@@ -34,12 +34,12 @@ def publish_mr(args: argparse.Namespace, report) -> None:
                       + (f"<br>fix: {md(f.help)}" if f.help else ""))
              for f, fid in zip(findings, unique_fingerprints(findings))]
     try:
-        review = gitlab_review.MergeRequestReview(gitlab_client(access), project, args.gitlab_mr)
-        posted, off = review.line_discussions(items)
-        body = markdown.render(report, max_chars=NOTE_LIMIT, more_where="the job's reports") if report.findings else None
-        done = review.summary_note(body, when_clean=args.when_clean)
+        with api_errors(f"posting to {project}!{args.gitlab_mr}"):
+            review = gitlab_review.MergeRequestReview(gitlab_client(access), project, args.gitlab_mr)
+            posted, off = review.line_discussions(items)
+            body = markdown.render(report, max_chars=NOTE_LIMIT, more_where="the job's reports") if report.findings else None
+            done = review.summary_note(body, when_clean=args.when_clean)
         print(f"tightrope: merge request: {posted} new line discussion(s), {off} finding(s) not on an added line "
               f"(in the summary); summary note {done}", file=sys.stderr)
-    except gitlab.GitlabError as e:
-        print(f"tightrope: warning: could not post to the merge request (HTTP {e.response_code}): "
-              "the job's reports list every finding", file=sys.stderr)
+    except ForgeError as e:
+        print(f"tightrope: warning: {e.message} ({e.hint}): the job's reports list every finding", file=sys.stderr)

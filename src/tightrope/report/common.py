@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from tightrope.findings import Finding
+
 _CWE = re.compile(r"\bCWE[-_ ]?(\d+)\b", re.IGNORECASE)
 
 
@@ -21,3 +23,16 @@ def cwe_ids(cwes: Iterable[str]) -> list[str]:
             if cwe not in out:
                 out.append(cwe)
     return out
+
+
+def plain_lines(f: Finding) -> list[str]:
+    """A finding as lines of plain text (message, commit, snippet, fix), unescaped: each sink
+    escapes them for itself (workflow commands, check-run annotations)."""
+    lines = [f.message or f.title or f.rule_id]
+    if f.commit:
+        lines.append(f"commit {f.commit[:12]}")
+    if f.snippet:
+        lines.append(f.snippet)
+    if f.help:
+        lines.append(f"fix: {f.help}")
+    return lines

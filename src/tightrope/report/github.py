@@ -13,7 +13,7 @@ piece is escaped for the part of the command it lands in (`escape.workflow_*`).
 from __future__ import annotations
 
 from tightrope.findings import Finding, Report, Severity
-from tightrope.report.common import cwe_ids
+from tightrope.report.common import cwe_ids, plain_lines
 from tightrope.report.escape import workflow_data, workflow_property
 
 PER_LEVEL = 10
@@ -37,13 +37,8 @@ def _command(f: Finding) -> str:
             props.append(f"endLine={max(f.end_line, f.line)}")
     title = f.rule_id + (" (blocking)" if f.blocking else "")
     props.append(f"title={workflow_property(title)}")
-    parts = [f"[{f.severity}] {f.message or f.title or f.rule_id}"]
-    if f.commit:
-        parts.append(f"commit {f.commit[:12]}")
-    if f.snippet:
-        parts.append(f.snippet)
-    if f.help:
-        parts.append(f"fix: {f.help}")
+    first, *rest = plain_lines(f)
+    parts = [f"[{f.severity}] {first}", *rest]
     if cwe_ids(f.cwe):
         parts.append(", ".join(cwe_ids(f.cwe)))
     return f"::{level(f)} {','.join(props)}::{workflow_data(chr(10).join(parts))}"
