@@ -61,6 +61,9 @@ def _explicit_policy(explicit: Path | str) -> tuple[Policy, str]:
     if name == "-":
         return from_text(decode(sys.stdin.buffer.read(), "--policy -"), "--policy -") or Policy(), "--policy -"
     path = Path(explicit)
+    if path.is_dir():
+        raise PolicyError(f"--policy {path} is a directory, not a policy file",
+                          f"give the file: {path / POLICY_FILE} or {path / PYPROJECT}")
     if not path.is_file():
         raise PolicyError(f"policy file {path} not found", "check the --policy path, or give - to read it from stdin")
     pyproject = path.name == PYPROJECT
