@@ -347,7 +347,7 @@ def run_verify(args: argparse.Namespace) -> int:
     pairs = output_pairs(args)
     walk = _walk(args)
     ctx = walk.context()
-    report = Report(findings=walk.policy_changes())
+    report = Report(findings=walk.policy_changes(), notes=list(walk.trust.notes))
     n = 0
     for facts, ident in walk.commits():
         n += 1
