@@ -34,6 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bandit_peer import BanditHit, bandit_version, run_bandit
 from tightrope.diff import AddedLine
 from tightrope.findings import Finding
 from tightrope.scan import patterns
@@ -57,6 +58,16 @@ FAMILIES = {
     "SSRF": {918},
     "debug / information exposure": {200, 209, 215, 489, 497},
     "unpinned / untrusted components": {345, 494, 829, 1357},
+    "open redirect": {601},
+    "header / log injection": {93, 113, 117},
+    "regex injection / ReDoS": {625, 730, 1333},
+    "LDAP / XPath injection": {90, 643, 652},
+    "credential storage": {256, 257, 312, 522},
+    "unrestricted upload": {434},
+    "temporary files": {377, 378, 379},
+    "permissions": {276, 732},
+    "assertions": {617, 703},
+    "network binding": {605, 1327},
 }
 CWE_FAMILY = {cwe: fam for fam, cwes in FAMILIES.items() for cwe in cwes}
 EXT_NAME = {"py": "Python", "js": "JavaScript", "jsx": "JavaScript", "ts": "TypeScript", "go": "Go",
@@ -369,6 +380,69 @@ def main(argv: list[str] | None = None) -> int:
         n, hit, nc, hc = cse_tot[lang]
         out.append(f"| {lang} | {n} | {hit} | {pct(hit, n)} | {nc} | {pct(hc, nc)} |")
     out.append(f"\n{cse_unlocated} snippets whose labelled line could not be located in the snippet count as misses.\n")
+
+    # --- Bandit, the peer row: same items, same diff-mode protocol, same family matching
+    py = [t for t in vuln_targets + fix_targets + cse_targets if t.path.endswith(".py")]
+    t0 = time.perf_counter()
+    b_vuln, b_err_v = run_bandit({t.path: t.content for t in vuln_targets if t.path.endswith(".py")})
+    b_fix, b_err_f = run_bandit({t.path: t.content for t in fix_targets if t.path.endswith(".py")})
+    b_cse, b_err_c = run_bandit({t.path: t.content for t in cse_targets if t.path.endswith(".py")})
+    bandit_time = time.perf_counter() - t0
+    added = {t.path: {a.number for a in t.added} for t in vuln_targets + fix_targets}
+    cse_line = {s.path: s.line for s in snippets}
+
+    def on_added(h: BanditHit, path: str) -> bool:
+        return any(h.line <= ln <= h.end_line for ln in added.get(path, ()))
+
+    peer: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])  # sc n, tr, bandit; cse n, tr, bandit
+    for p in scannable:
+        if p.lang != "Python" or p.path not in vuln_paths:
+            continue
+        fam = family(p.cwe)
+        row = peer[fam]
+        row[0] += 1
+        row[1] += any(fam in finding_families(f) for f in vuln_found.get(p.path, []))
+        row[2] += any(family(h.cwe) == fam and on_added(h, p.path) for h in b_vuln.get(p.path, []))
+    for s in snippets:
+        if s.lang != "Python":
+            continue
+        fam = family(s.cwe)
+        row = peer[fam]
+        row[3] += 1
+        if s.line:
+            row[4] += any(f.line <= s.line <= f.end_line and fam in finding_families(f)
+                          for f in cse_found.get(s.path, []))
+            row[5] += any(h.line <= s.line <= h.end_line and family(h.cwe) == fam for h in b_cse.get(s.path, []))
+    fix_py = [p for p in scannable if p.lang == "Python" and p.path in fix_paths]
+    b_clean = sum(not any(on_added(h, p.path) for h in b_fix.get(p.path, [])) for p in fix_py)
+    b_clean_med = sum(not any(on_added(h, p.path) and h.severity in ("MEDIUM", "HIGH") for h in b_fix.get(p.path, []))
+                      for p in fix_py)
+    t_clean = clean["Python"][1]
+
+    out.append(f"## Peer: tightrope vs Bandit (Python, same items, same protocol)\n")
+    out.append(f"{bandit_version()}, all tests, default profile, one run per scenario ({bandit_time:.1f} s for "
+               f"{len(py)} files; it could not parse {b_err_v + b_err_f + b_err_c}). Flagged = a finding in the "
+               "item's CWE family (Bandit: its `issue_cwe`) on an added line (SafeCoder) or covering the labelled "
+               "line (CyberSecEval); tightrope counts every finding, blocking or not, and so does Bandit.\n")
+    out.append("| CWE family | SafeCoder pairs | tightrope | Bandit | CyberSecEval snippets | tightrope | Bandit |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|")
+    tot = [0] * 6
+    for fam, row in sorted(peer.items(), key=lambda x: -(x[1][0] + x[1][3])):
+        tot = [a + b for a, b in zip(tot, row)]
+        out.append(f"| {fam} | {row[0]} | {row[1]} ({pct(row[1], row[0])}) | {row[2]} ({pct(row[2], row[0])}) | "
+                   f"{row[3]} | {row[4]} ({pct(row[4], row[3])}) | {row[5]} ({pct(row[5], row[3])}) |")
+    out.append(f"| **all** | {tot[0]} | {tot[1]} ({pct(tot[1], tot[0])}) | {tot[2]} ({pct(tot[2], tot[0])}) | "
+               f"{tot[3]} | {tot[4]} ({pct(tot[4], tot[3])}) | {tot[5]} ({pct(tot[5], tot[3])}) |")
+    ratio = lambda a, b: f"{a / b:.2f}×" if b else "–"  # noqa: E731
+    out.append(f"\nRecall ratio tightrope / Bandit: SafeCoder {ratio(tot[1], tot[2])}, "
+               f"CyberSecEval {ratio(tot[4], tot[5])}, both {ratio(tot[1] + tot[4], tot[2] + tot[5])}.\n")
+    out.append("| clean fixes (Python) | fix diffs | clean | clean-fix rate |")
+    out.append("|---|---:|---:|---:|")
+    out.append(f"| tightrope (no blocking finding) | {len(fix_py)} | {t_clean} | {pct(t_clean, len(fix_py))} |")
+    out.append(f"| Bandit (no finding: it exits 1 on any) | {len(fix_py)} | {b_clean} | {pct(b_clean, len(fix_py))} |")
+    out.append(f"| Bandit (no finding of severity ≥ medium, `-ll`) | {len(fix_py)} | {b_clean_med} | "
+               f"{pct(b_clean_med, len(fix_py))} |")
+    out.append("")
 
     out.append("## Runs\n")
     for name, res, took, n in (("SafeCoder vulnerable", vuln_res, vuln_time, len(vuln_targets)),

@@ -15,7 +15,11 @@ Sources, every line of an item added to an empty file (the way a new file reache
   credentials to leak (its test vectors aside); every blocking finding counts against
   precision and is printed with --show.
 * tests/blocking_cases.py: labelled fixtures built at run time (BLOCKS must block, PASSES
-  must not), the everyday formats and false-positive twins of issue 11 §2.
+  must not), the everyday formats and false-positive twins of issue 11 §2, and the encodings
+  and connection strings of issue 17.
+* the format catalogue (tests/catalog_tokens.py): per entry, a valid token built at run
+  time must block; its look-alikes (one character short, a broken checksum or payload, a
+  placeholder body, a prefix-less value under an unrelated name) must not.
 
 Precision = caught / (caught + blocking findings that are not on a labelled positive).
 Usage: python bench/score_secrets.py [--corpora DIR] [--out bench/results/secrets_blocking.md]
@@ -37,6 +41,7 @@ from tightrope.scan import secrets
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 import blocking_cases  # noqa: E402  (tests/, imported for its labelled fixtures)
+import catalog_tokens  # noqa: E402
 
 CREDENTIAL_CWES = {"CWE-798", "CWE-259", "CWE-321"}
 EXT = {"c": "c", "cpp": "cpp", "csharp": "cs", "java": "java", "javascript": "js", "php": "php",
@@ -112,6 +117,26 @@ def score_fixtures() -> Score:
     return s
 
 
+def score_catalogue() -> Score:
+    from tightrope.scan.detectors.catalog import FORMATS
+
+    s = Score(f"format catalogue ({len(FORMATS)} entries, tokens built at run time)")
+    for fmt in FORMATS:
+        s.positives += 1
+        s.caught += bool(blocking("config/settings.py", catalog_tokens.line_for(fmt, catalog_tokens.build(fmt))))
+        twins = [catalog_tokens.build(fmt, fill="x")]
+        if catalog_tokens.shortable(fmt):
+            twins.append(catalog_tokens.build(fmt, short=True))
+        if fmt.check:
+            twins.append(catalog_tokens.broken(fmt, catalog_tokens.build(fmt)))
+        lines = [catalog_tokens.line_for(fmt, twin) for twin in twins]
+        if fmt.names:
+            lines.append(catalog_tokens.line_for(fmt, catalog_tokens.build(fmt), name="CACHE_BUSTER"))
+        for line in lines:  # the twin under a secret-sounding name may still be the keyword ladder's to block
+            s.false += [f for f in blocking("config/settings.py", line) if f.rule_id == "secret." + fmt.rule]
+    return s
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpora", type=Path, default=Path("/work/shared/corpora"))
@@ -120,7 +145,7 @@ def main() -> int:
     args = ap.parse_args()
     t0 = time.perf_counter()
     scores = [score_cyberseceval(args.corpora / "cyberseceval"), score_safecoder(args.corpora / "safecoder"),
-              score_stdlib(), score_fixtures()]
+              score_stdlib(), score_fixtures(), score_catalogue()]
     total = Score("all sources")
     for s in scores:
         total.positives += s.positives

@@ -9,6 +9,8 @@ Each entry: (id, path, lines).
 
 from __future__ import annotations
 
+import base64
+
 import tokens as t
 
 AWS_ID, AWS_SECRET = t.aws_documented_examples()
@@ -101,4 +103,21 @@ PASSES: list[tuple[str, str, list[str]]] = [
     ("fstring-under-secret-name", "lexer.py", ["token_re = f'[{ident_start}][{ident_rest}]*'"]),
     ("password-label", "forms.py", ['label = "Enter your password"']),
     ("password-field-name", "models.py", ['password_reset_template = "auth/password_reset/form.html"']),
+    # issue 17: encodings and connection strings (twins of ENCODED_BLOCKS below)
+    ("jdbc-env-password", "src/main/resources/app.properties",
+     ["db.url=jdbc:mysql://db.corp.net/app?user=app&password=${DB_PASSWORD}"]),
+    ("oracle-placeholder", "docs/oracle.md", ["sqlplus scott/<password>@db.corp.net:1521/ORCL"]),
 ]
+
+ENCODED_BLOCKS: list[tuple[str, str, list[str]]] = [
+    ("k8s-secret-token", "deploy/secret.yaml", ["kind: Secret", "data:", "  GH_TOKEN: " + base64.b64encode(
+        t.github_classic(seed="k8s").encode()).decode()]),
+    ("k8s-secret-password", "deploy/secret.yaml", ["kind: Secret", "data:", "  db-password: " + base64.b64encode(
+        t.password(21).encode()).decode()]),
+    ("json-escaped-webhook", "config/alerts.json", ['{"slack": "%s"}' % t.slack_webhook(3).replace("/", "\\/")]),
+    ("yaml-block-password", "config/app.yaml", ["db:", "  password: |", "    " + t.password(22)]),
+    ("jdbc-query-password", "src/main/resources/app.properties",
+     ["db.url=jdbc:mysql://db.corp.net/app?user=app&password=" + t.password(23)]),
+    ("oracle-ezconnect", "scripts/load.sh", ["sqlplus app/%s@db.corp.net:1521/ORCL @load.sql" % t.password(24)]),
+]
+BLOCKS += ENCODED_BLOCKS

@@ -12,7 +12,7 @@ from conftest import run_cli
 
 from tightrope import gitio
 from tightrope.diff import AddedLine, FileChange
-from tightrope.policy import Policy
+from tightrope.policy import Policy, TimeBudget
 from tightrope.scan import patterns, semgrep_runner
 
 pytestmark = pytest.mark.skipif(semgrep_runner.locate().missing, reason="semgrep is not installed")
@@ -36,14 +36,19 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
         monkeypatch.delenv(var, raising=False)
 
 
+# These tests are about what is matched, not about time (tests/test_pattern_budget.py is):
+# a roomy budget keeps them deterministic on a loaded machine.
+ROOMY = Policy(time_budget=TimeBudget(hook_seconds=600))
+
+
 def staged_scan(repo, policy: Policy | None = None, **kw) -> patterns.PatternResult:
     cs = gitio.staged(repo.path)
-    return patterns.run(cs, [c for c in cs.changes if c.is_scannable], policy or Policy(), **kw)
+    return patterns.run(cs, [c for c in cs.changes if c.is_scannable], policy or ROOMY, **kw)
 
 
 def last_commit_scan(repo, **kw) -> patterns.PatternResult:
     cs = gitio.last_commit(repo.path)
-    return patterns.run(cs, [c for c in cs.changes if c.is_scannable], Policy(), **kw)
+    return patterns.run(cs, [c for c in cs.changes if c.is_scannable], ROOMY, **kw)
 
 
 def keys(result: patterns.PatternResult) -> list[tuple]:
@@ -61,7 +66,7 @@ def test_finding_on_added_line_has_full_metadata(repo):
     [f] = [f for f in result.findings if f.rule_id == "py.sql-injection"]
     assert f.kind == "pattern"
     assert f.path == "app/db.py" and f.line == SQL_LINE and f.end_line == SQL_LINE
-    assert str(f.severity) == "high" and str(f.confidence) == "high"
+    assert str(f.severity) == "high" and str(f.confidence) == "medium"  # no visible source: see test_rules_evidence.py
     assert f.cwe == ("CWE-89",)
     assert f.tags == ("A03:2021 - Injection",)
     assert f.title == "SQL injection"
@@ -141,7 +146,7 @@ def test_credential_snippet_is_redacted(repo):
     repo.stage({"settings.py": 'DB_PASSWORD = "hunter2-correct-horse-battery"\n'})  # tightrope: allow secret.keyword a made-up password is the test input
     [f] = [f for f in staged_scan(repo).findings if f.rule_id == "py.hardcoded-credential"]
     assert "hunter2-correct-horse-battery" not in f.snippet
-    assert "hunt" in f.snippet and "chars" in f.snippet
+    assert "hunt" not in f.snippet and "(29 chars)" in f.snippet  # a preview shows no character of it
 
 
 def test_patch_without_repository_rebuilds_files_from_added_lines():
@@ -211,20 +216,10 @@ def test_unparseable_file_does_not_crash(repo):
     garbage = "def (((:\n  eval(  ]]] {{{ \x01 '''\nos.system(\n"
     repo.stage({"broken.py": garbage, "app/db.py": SQL})
     result = staged_scan(repo)
-    assert result.semgrep_runs == 1
+    assert result.semgrep_runs == 1  # two small Python files: one batch
     assert ("py.sql-injection", "app/db.py") in [(f.rule_id, f.path) for f in result.findings]
     for note in result.notes:
         assert "{{{" not in note and "]]]" not in note  # notes never quote source text
-
-
-def test_huge_and_minified_files_are_skipped_with_a_note(repo):
-    minified = "var a=1;" * 2000 + "eval(x);\n"  # one 16 kB line
-    huge = ("x = 1  # eval\n" * 400_000)  # ~5.6 MB
-    repo.stage({"dist/app.min.js": minified, "gen/big.py": huge})
-    result = staged_scan(repo)
-    assert result.semgrep_runs == 0
-    assert any(n.startswith("dist/app.min.js: not pattern-scanned") and "minified" in n for n in result.notes)
-    assert any(n.startswith("gen/big.py: not pattern-scanned") and "MB" in n for n in result.notes)
 
 
 def test_semgrep_missing_gives_one_note(repo, monkeypatch):
@@ -260,10 +255,10 @@ def test_errors_become_notes_without_source_text():
         semgrep_runner.Problem("Timeout", "b.js", "tmp.x.rules.js.ssrf", "warn"),
         semgrep_runner.Problem("Rule parse error", "", "", "error"),
     ]
-    notes = patterns._problem_notes(problems, {"a.py", "b.js"}, {"js.ssrf"})
-    assert notes == [
+    pieces = {p: patterns.Piece(patterns.Target(p, b"x\n", []), p, b"x\n") for p in ("a.py", "b.js")}
+    notes = patterns._problem_notes(problems, pieces, {"js.ssrf"})
+    assert notes == [  # the timeout is a scan.incomplete finding instead (tests/test_pattern_budget.py)
         "a.py: semgrep could parse only part of it; findings there may be incomplete",
-        "b.js: rule js.ssrf timed out on it; findings may be incomplete",
         "pattern scanning: semgrep reported Rule parse error",
     ]
 

@@ -102,6 +102,14 @@ class CapsPolicy:
 
 
 @dataclass(frozen=True)
+class TimeBudget:
+    """Seconds the pattern scanner may take: in the local hook, and in CI range runs."""
+
+    hook_seconds: float = 5.0
+    ci_seconds: float = 300.0
+
+
+@dataclass(frozen=True)
 class Policy:
     fail_on: Severity = Severity.HIGH
     exclude: tuple[str, ...] = ()
@@ -113,6 +121,7 @@ class Policy:
     dependencies: DependencyPolicy = DependencyPolicy()
     identity: IdentityPolicy = IdentityPolicy()
     caps: CapsPolicy = CapsPolicy()
+    time_budget: TimeBudget = TimeBudget()
     source: str = "defaults"
 
 
@@ -200,6 +209,16 @@ def _dependencies(key: str, v: Any) -> DependencyPolicy:
     return DependencyPolicy(**_take(key, _table(key, v), {"require_pins": _bool, "allow": _str_list}))
 
 
+def _seconds(key: str, v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 3600:
+        raise PolicyError(f"{key} must be a number of seconds above 0 and at most 3600, got {v!r}")
+    return float(v)
+
+
+def _time_budget(key: str, v: Any) -> TimeBudget:
+    return TimeBudget(**_take(key, _table(key, v), {"hook_seconds": _seconds, "ci_seconds": _seconds}))
+
+
 def _mcp(key: str, v: Any) -> tuple[str, ...]:
     return _take(key, _table(key, v), {"approved_servers": _str_list}).get("approved_servers", ())
 
@@ -243,7 +262,7 @@ def _caps(key: str, v: Any) -> CapsPolicy:
 _TOP = {
     "fail_on": _severity, "exclude": _str_list, "disable": _str_list, "baseline": _str,
     "patterns": _bool, "rules": _rules, "identity": _identity, "dependencies": _dependencies,
-    "mcp": _mcp, "caps": _caps,
+    "mcp": _mcp, "caps": _caps, "time_budget": _time_budget,
 }
 
 

@@ -14,7 +14,8 @@
     a false positive? add `# tightrope: allow RULE <reason>` on its line, or accept every …
     to turn a rule off: `disable = ["RULE"]` in .tightrope.toml (or `[rules."RULE"] …
 
-Findings are grouped by file (sorted by line), identity findings (those with a commit) by
+Findings are grouped by file (sorted by line; a secret found commit by commit says which
+commit added it and whether it is still in HEAD), identity findings (a commit, no file) by
 commit, and findings with neither a path nor a commit (change-wide caps) last. Notes are
 always shown; a report that blocks ends with the ways out. Every piece of untrusted text goes through `escape.terminal`; colour (ANSI)
 is added only when `color=True`, after escaping; no line can read as a CI workflow command.
@@ -78,6 +79,13 @@ def render(report: Report, *, color: bool = False) -> str:
         if f.blocking:
             line += "  " + paint(_BOLD, "(blocking)")
         out = [line]
+        if f.commit and f.path:  # a secret found commit by commit: which commit, is it still there
+            origin = "added in commit " + terminal(f.commit[:12])
+            if f.author or f.date:
+                origin += " by " + terminal(f.author or "?") + (", " + terminal(f.date) if f.date else "")
+            if f.present_at_head is not None:
+                origin += "; " + ("still in HEAD" if f.present_at_head else "no longer in HEAD, still in history")
+            out.append(_DETAIL + origin)
         if f.snippet:
             out.append(_DETAIL + paint(_DIM, terminal(f.snippet)))
         if f.help:
@@ -90,10 +98,10 @@ def render(report: Report, *, color: bool = False) -> str:
     by_commit: dict[str, list[Finding]] = {}
     general: list[Finding] = []
     for f in sorted(report.findings, key=Finding.sort_key):
-        if f.commit:
-            by_commit.setdefault(f.commit, []).append(f)
-        elif f.path:
+        if f.path:
             by_file.setdefault(f.path, []).append(f)
+        elif f.commit:
+            by_commit.setdefault(f.commit, []).append(f)
         else:
             general.append(f)
 

@@ -9,15 +9,19 @@ How a scan runs (issue #3):
 2. A cheap prescan pairs rules with files (language, ``paths.include``, keywords; see
    `candidates`). No pair, no semgrep: most commits never start it.
 3. The candidate files are written to a temp dir under their repository-relative paths
-   (so the rules' ``paths:`` work) and semgrep runs ONCE with the candidate rules
-   (`semgrep_runner`: semgrep-core directly, falling back to the CLIs).
+   (so the rules' ``paths:`` work); a large or minified file is written as slices around
+   its added lines instead (`slices`). Files with the same candidate rules form batches,
+   and `semgrep_runner` runs the batches in parallel, each with only its own rules, within
+   one time budget (the policy's ``time_budget``: `hook_seconds` for local runs,
+   `ci_seconds` for CI range runs).
 4. A match is kept only when its line range touches an added line of its file and its
    (rule, file) pair was a candidate, and becomes a Finding with the rule's metadata.
 
-Bad input never crashes a scan: a file over `MAX_FILE_BYTES` or with a line longer than
-`MAX_LINE_CHARS` (minified or generated code) is skipped with a note, semgrep's own
-errors (a file it cannot parse, a rule that timed out) become notes naming the file but
-never quoting it, and a missing semgrep is one note.
+Nothing is skipped silently. A file some rule did not judge (the rule timed out on it, or
+the budget ran out first) is a `scan.incomplete` finding on its first added line: blocking
+in CI (`ci=True`, set by the front end for `scan --range`), informational in the local
+hook, where a developer is waiting. semgrep's other errors (a file it cannot parse) become
+notes naming the file but never quoting it, and a missing semgrep is one note.
 """
 
 from __future__ import annotations
@@ -42,8 +46,10 @@ if TYPE_CHECKING:
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 PACK_FORMAT = "tightrope-rules/1"  # bump when the cached form of a rule changes
-MAX_FILE_BYTES = 1_000_000
-MAX_LINE_CHARS = 5_000
+BATCH_BYTES = 512_000  # source per semgrep-core process: start-up cost vs spreading over the cores
+SLICE_DIR = "~slices"  # slices of large files are written under here (see `slices`)
+INCOMPLETE_RULE = "scan.incomplete"
+UNJUDGED_KINDS = {"Timeout", "Out of memory"}
 KEYWORD_CONTEXT = 10  # lines either side of an added line searched for a rule's keywords
 SNIPPET_CHARS = 200
 MISSING_NOTE = "pattern scanning skipped: semgrep is not installed (pip install 'tightrope[patterns]')"
@@ -237,6 +243,8 @@ class Target:
     added: list[AddedLine]
     language: str | None = None
     text: str = ""  # decoded content
+    _near: str | None = field(default=None, repr=False, compare=False)
+    _found: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -246,10 +254,26 @@ class Target:
 
     def near_added(self, context: int = KEYWORD_CONTEXT) -> str:
         lines = self.text.split("\n")
-        keep: set[int] = set()
-        for a in self.added:
-            keep.update(range(max(0, a.number - 1 - context), min(len(lines), a.number + context)))
-        return "\n".join(lines[i] for i in sorted(keep))
+        spans: list[list[int]] = []
+        for n in sorted({a.number for a in self.added}):  # hi grows with n: merging is one compare
+            if spans and n - 1 - context <= spans[-1][1]:
+                spans[-1][1] = n + context
+            else:
+                spans.append([n - 1 - context if n > context else 0, n + context])
+        return "\n".join("\n".join(lines[lo:hi]) for lo, hi in spans)
+
+    def has(self, keyword: str, whole_file: bool) -> bool:
+        """Whether `keyword` occurs in the file (`whole_file`) or near its added lines; cached,
+        since rules share keywords and a large file makes each search cost."""
+        key = (keyword, whole_file)
+        if key not in self._found:
+            if whole_file:
+                self._found[key] = keyword in self.text
+            else:
+                if self._near is None:
+                    self._near = self.near_added()
+                self._found[key] = keyword in self._near
+        return self._found[key]
 
 
 def candidates(rules: list[Rule], targets: list[Target], *, keywords: bool = True) -> dict[str, list[Rule]]:
@@ -272,21 +296,14 @@ def candidates(rules: list[Rule], targets: list[Target], *, keywords: bool = Tru
     """
     out: dict[str, list[Rule]] = {}
     for t in targets:
-        near = None
         picked = []
         for r in rules:
             if not (t.language in r.languages or set(r.languages) & ANY_LANGUAGE):
                 continue
             if not _include_may_match(t.path, r.includes):
                 continue
-            if r.keywords and keywords:
-                if r.whole_file:
-                    scope = t.text
-                else:
-                    near = near if near is not None else t.near_added()
-                    scope = near
-                if not any(k in scope for k in r.keywords):
-                    continue
+            if r.keywords and keywords and not any(t.has(k, r.whole_file) for k in r.keywords):
+                continue
             picked.append(r)
         if picked:
             out[t.path] = picked
@@ -443,16 +460,6 @@ def _safe_relpath(path: str) -> str | None:
     return p.as_posix()
 
 
-def _too_big(t: Target) -> str | None:
-    if len(t.content) > MAX_FILE_BYTES:
-        return f"{t.path}: not pattern-scanned ({len(t.content) / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 1_000_000} MB cap)"
-    longest = max((len(line) for line in t.text.split("\n")), default=0)
-    if longest > MAX_LINE_CHARS:
-        return (f"{t.path}: not pattern-scanned (a line of {longest} characters: minified or generated code, "
-                f"over the {MAX_LINE_CHARS}-character cap)")
-    return None
-
-
 def _rebuild_from_added(change: FileChange) -> bytes:
     """A file made of its added lines at their line numbers, blank lines elsewhere."""
     if not change.added:
@@ -465,8 +472,9 @@ def _rebuild_from_added(change: FileChange) -> bytes:
 
 
 def run(changeset: "ChangeSet", files: list[FileChange], policy: "Policy | None" = None, *,
-        engine: str | None = None) -> PatternResult:
-    """Read the post-change files of `files` and scan them (see `scan_targets`)."""
+        engine: str | None = None, ci: bool = False) -> PatternResult:
+    """Read the post-change files of `files` and scan them within the policy's time budget
+    for this kind of run (see `scan_targets`)."""
     notes: list[str] = []
     wanted = [f for f in files if f.added and language_of(f.path) is not None]
     contents = changeset.read_files([f.path for f in wanted]) if wanted else {}
@@ -483,22 +491,31 @@ def run(changeset: "ChangeSet", files: list[FileChange], policy: "Policy | None"
     if rebuilt:
         notes.append(PATCH_NOTE if changeset.root is None or not changeset.rev else
                      "pattern scanning saw only the added lines of some files (their content was not in git)")
-    result = scan_targets(targets, policy, engine=engine)
+    budget = getattr(policy, "time_budget", None)
+    seconds = None if budget is None else budget.ci_seconds if ci else budget.hook_seconds
+    result = scan_targets(targets, policy, engine=engine, budget_s=seconds, ci=ci)
     result.notes[:0] = notes
     return result
 
 
-def scan(changeset: "ChangeSet", files: list[FileChange], policy: "Policy") -> tuple[list[Finding], list[str]]:
-    """What the core calls: findings on added lines, and notes (skips, degraded modes)."""
-    result = run(changeset, files, policy)
+def scan(changeset: "ChangeSet", files: list[FileChange], policy: "Policy", *,
+         ci: bool = False) -> tuple[list[Finding], list[str]]:
+    """What the core calls: findings on added lines, and notes (degraded modes)."""
+    result = run(changeset, files, policy, ci=ci)
     return result.findings, result.notes
 
 
 def scan_targets(targets: list[Target], policy: "Policy | None" = None, *, engine: str | None = None,
-                 rules_root: Path = RULES_DIR, prescan_keywords: bool = True) -> PatternResult:
-    """Prescan, then one semgrep run over all candidate files, then map matches to findings."""
+                 rules_root: Path = RULES_DIR, prescan_keywords: bool = True,
+                 budget_s: float | None = None, ci: bool = False) -> PatternResult:
+    """Prescan, then semgrep over the candidate files (each with only its candidate rules),
+    then map matches to findings. Within `budget_s` seconds (None: the runner's cap); what
+    was not judged in time becomes a `scan.incomplete` finding, blocking when `ci`."""
+    import time
+
     from tightrope.scan import semgrep_runner
 
+    started = time.monotonic()
     result = PatternResult()
     rules, pack_notes = load_rules(rules_root)
     result.notes += pack_notes
@@ -509,10 +526,6 @@ def scan_targets(targets: list[Target], policy: "Policy | None" = None, *, engin
             result.notes.append(f"{t.path!r}: not pattern-scanned (not a plain relative path)")
             continue
         if t.language is None:
-            continue
-        reason = _too_big(t)
-        if reason:
-            result.notes.append(reason)
             continue
         ok.append(t)
     pairs = candidates(rules, ok, keywords=prescan_keywords)
@@ -528,64 +541,173 @@ def scan_targets(targets: list[Target], policy: "Policy | None" = None, *, engin
     by_path = {t.path: t for t in ok if t.path in pairs}
     with tempfile.TemporaryDirectory(prefix="tightrope-patterns-") as tmp:
         work = Path(tmp)
-        root = work / "src"
-        run_targets = []
-        for path, t in by_path.items():
-            dest = root / path
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(t.content)
-            langs = {t.language} | {lang for r in pairs[path] for lang in r.languages if lang in ANY_LANGUAGE}
-            run_targets += [semgrep_runner.Target(path, lang) for lang in sorted(langs)]
+        pieces, notes = _pieces(list(by_path.values()), pairs)
+        result.notes += notes
+        batches = _batches(pieces, pairs, work / "src")
         try:
-            res = semgrep_runner.run([r.raw for r in chosen.values()], root, run_targets, workdir=work,
-                                     engine=engine, max_target_bytes=MAX_FILE_BYTES + 1,
-                                     installation=installation)
+            res = semgrep_runner.run({r.id: r.raw for r in chosen.values()}, work / "src", batches,
+                                     workdir=work, engine=engine, installation=installation,
+                                     **({} if budget_s is None else
+                                        {"budget_s": max(0.0, budget_s - (time.monotonic() - started))}))
         except semgrep_runner.SemgrepMissing:
             result.notes.append(MISSING_NOTE)
             return result
-    result.semgrep_runs = 1
+    result.semgrep_runs = res.runs
     result.engine = res.engine
     result.notes += res.notes
     known = set(chosen)
-    result.notes += _problem_notes(res.problems, set(by_path), known)
+    by_piece = {pc.fpath: pc for pc in pieces}
+    result.notes += _problem_notes(res.problems, by_piece, known)
     approved = tuple(getattr(policy, "approved_mcp_servers", ()) or ())
     seen: set[tuple] = set()
+    added_lines: dict[str, dict[int, str]] = {}
     for m in res.matches:
         rid = _strip_prefix(m.rule_id, known)
-        t = by_path.get(m.path)
+        pc = by_piece.get(m.path)
         rule = chosen.get(rid)
-        if t is None or rule is None or rule not in pairs[m.path]:
+        if pc is None or rule is None or rule not in pairs[pc.fpath]:
             continue
-        added = {a.number: a.text for a in t.added}
+        t = pc.target
+        added = added_lines.get(t.path) or added_lines.setdefault(t.path, {a.number: a.text for a in t.added})
         touched = [n for n in range(m.start_line, m.end_line + 1) if n in added]
         if not touched:
             continue
-        key = (rid, m.path, m.start_line, m.end_line, m.start_offset, m.end_offset)
+        key = (rid, pc.fpath, m.start_line, m.end_line, m.start_offset, m.end_offset)
         if key in seen:
             continue
         seen.add(key)
-        if rid.startswith("ai.mcp-") and _approved_server(t.text, _char_offset(t, m.start_offset), approved):
+        if rid.startswith("ai.mcp-") and _approved_server(pc.text, _char_offset(pc, m.start_offset), approved):
             result.suppressed_mcp += 1
             continue
-        result.findings.append(_finding(rule, t, m, added[touched[0]]))
+        result.findings.append(_finding(rule, pc, m, added[touched[0]]))
+    result.findings += _incomplete(_unjudged(res, by_piece, pairs, known), by_path, ci)
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
-def _char_offset(t: Target, byte_offset: int) -> int:
+@dataclass
+class Piece:
+    """What semgrep is given of a target: the whole file, or one slice of it (see `slices`)."""
+
+    target: Target
+    fpath: str  # where it is written, relative to the temp root
+    content: bytes
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            self.text = self.target.text if self.content is self.target.content else self.content.decode("utf-8", "replace")
+
+
+def _pieces(targets: list[Target], pairs: dict[str, list[Rule]]) -> tuple[list[Piece], list[str]]:
+    """Whole files, and slices of the large ones; a slice keeps only the candidate rules
+    whose keywords it holds (in `pairs`, keyed by the slice's path)."""
+    from tightrope.scan import slices
+
+    pieces: list[Piece] = []
+    notes: list[str] = []
+    for t in targets:
+        why = None if t.language in slices.UNSLICED_LANGUAGES else slices.why_large(t.content, t.text)
+        if why is None:
+            pieces.append(Piece(t, t.path, t.content))
+            continue
+        rules = pairs[t.path]
+        keywords = None if any(not r.keywords for r in rules) else \
+            {k for r in rules for k in r.keywords if t.has(k, True)}
+        seeds = slices.seeds(t.text, [a.number for a in t.added], keywords)
+        cut = slices.slices(t.text, seeds)
+        for k, sl in enumerate(cut):
+            pc = Piece(t, f"{SLICE_DIR}/{k}/{t.path}", sl.content)
+            pairs[pc.fpath] = [r for r in rules if not r.keywords or any(kw in pc.text for kw in r.keywords)]
+            if pairs[pc.fpath]:
+                pieces.append(pc)
+        notes.append(f"{t.path}: large file ({why}): pattern-scanned on the {sum(sl.lines for sl in cut)} lines "
+                     f"around the additions rules could match; data flow from farther away is not followed")
+    return pieces, notes
+
+
+def _batches(pieces: list[Piece], pairs: dict[str, list[Rule]], root: Path) -> list:
+    """Write the pieces under `root` and pack them into runner batches of one language and
+    up to `BATCH_BYTES` of source, pieces with the same candidate rules side by side; a
+    batch runs the union of its pieces' candidate rules (semgrep-core's own per-file
+    literal prefilter drops a rule whose strings a file lacks, and a match of a rule that
+    was not a candidate for its file is dropped when mapping). One process per distinct
+    rule set would be exact but costs ~0.2 s of start-up each: 300 of them on a large PR."""
+    from tightrope.scan import semgrep_runner
+
+    def key(pc: Piece) -> tuple:
+        return pc.target.language or "", tuple(sorted(r.id for r in pairs[pc.fpath])), pc.fpath
+
+    batches: list[tuple[set[str], list, int]] = []
+    language = None
+    for pc in sorted(pieces, key=key):
+        dest = root / pc.fpath
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(pc.content)
+        rules = pairs[pc.fpath]
+        langs = {pc.target.language} | {lang for r in rules for lang in r.languages if lang in ANY_LANGUAGE}
+        if not batches or pc.target.language != language or batches[-1][2] + len(pc.content) > BATCH_BYTES:
+            batches.append((set(), [], 0))
+            language = pc.target.language
+        ids, items, size = batches[-1]
+        ids.update(r.id for r in rules)
+        items += [semgrep_runner.Target(pc.fpath, lang, pc.target.path) for lang in sorted(langs)]
+        batches[-1] = (ids, items, size + len(pc.content))
+    return [semgrep_runner.Batch(tuple(sorted(ids)), tuple(items)) for ids, items, _ in batches]
+
+
+def _unjudged(res, by_piece: dict[str, Piece], pairs: dict[str, list[Rule]], known: set[str]) -> dict[str, set[str]]:
+    """Target path -> ids of its candidate rules that did not judge it: batches that ran out
+    of time, and rules that timed out or ran out of memory on it."""
+    out: dict[str, set[str]] = {}
+    for fpath, ids in res.unjudged.items():
+        if fpath in by_piece:
+            mine = {r.id for r in pairs[fpath]}
+            out.setdefault(by_piece[fpath].target.path, set()).update(ids & mine)
+    for p in res.problems:
+        if p.kind in UNJUDGED_KINDS and p.path in by_piece:
+            rid = _strip_prefix(p.rule_id, known) if p.rule_id else "*"
+            if rid == "*" or rid in {r.id for r in pairs[p.path]}:
+                out.setdefault(by_piece[p.path].target.path, set()).add(rid)
+    return {path: ids for path, ids in out.items() if ids}
+
+
+def _incomplete(unjudged: dict[str, set[str]], by_path: dict[str, Target], ci: bool) -> list[Finding]:
+    """One `scan.incomplete` finding per file some candidate rule did not judge."""
+    out = []
+    for path, ids in sorted(unjudged.items()):
+        t = by_path[path]
+        first = min((a.number for a in t.added), default=1)
+        which = "every rule" if "*" in ids else ", ".join(sorted(ids))
+        out.append(Finding(
+            rule_id=INCOMPLETE_RULE, kind="pattern",
+            severity=Severity.HIGH if ci else Severity.LOW, confidence=Confidence.HIGH,
+            path=path, line=first, end_line=first,
+            message=(f"Pattern scanning did not finish on this file: {which} timed out on it or ran out of "
+                     "the time budget, so its added lines were not judged for those patterns."),
+            fingerprint=fingerprint(INCOMPLETE_RULE, path, hashlib.sha256(t.content).hexdigest() + which),
+            title="Pattern scan incomplete",
+            help=("Split the change into smaller commits, or raise time_budget.ci_seconds (CI) or "
+                  "time_budget.hook_seconds (hook) in the policy."),
+            blocking=ci,
+        ))
+    return out
+
+
+def _char_offset(pc: Piece, byte_offset: int) -> int:
     if byte_offset < 0:
         return -1
-    return len(t.content[:byte_offset].decode("utf-8", "replace"))
+    return len(pc.content[:byte_offset].decode("utf-8", "replace"))
 
 
-def _matched_text(t: Target, m) -> str:
-    if 0 <= m.start_offset <= m.end_offset <= len(t.content):
-        return t.content[m.start_offset:m.end_offset].decode("utf-8", "replace")
-    lines = t.text.split("\n")
+def _matched_text(pc: Piece, m) -> str:
+    if 0 <= m.start_offset <= m.end_offset <= len(pc.content):
+        return pc.content[m.start_offset:m.end_offset].decode("utf-8", "replace")
+    lines = pc.text.split("\n")
     return "\n".join(lines[m.start_line - 1:m.end_line])
 
 
-def _finding(rule: Rule, t: Target, m, line_text: str) -> Finding:
+def _finding(rule: Rule, pc: Piece, m, line_text: str) -> Finding:
     cwe = _cwes(rule)
     snippet = line_text.strip()
     if CREDENTIAL_CWES & set(cwe):
@@ -598,11 +720,11 @@ def _finding(rule: Rule, t: Target, m, line_text: str) -> Finding:
         kind="dependency" if rule.id.startswith("dep.") else "pattern",
         severity=_severity(rule),
         confidence=_confidence(rule),
-        path=t.path,
+        path=pc.target.path,
         line=m.start_line,
         end_line=m.end_line,
         message=" ".join((m.message or rule.message).split()),
-        fingerprint=fingerprint(rule.id, t.path, _normalise(_matched_text(t, m))),
+        fingerprint=fingerprint(rule.id, pc.target.path, _normalise(_matched_text(pc, m))),
         cwe=cwe,
         snippet=snippet,
         title=title if isinstance(title, str) and title else humanise(rule.id),
@@ -623,7 +745,7 @@ _PROBLEM_TEXT = {
 }
 
 
-def _problem_notes(problems: Iterable, paths: set[str], known: set[str]) -> list[str]:
+def _problem_notes(problems: Iterable, pieces: dict[str, Piece], known: set[str]) -> list[str]:
     """semgrep's errors[] as notes: the file and what went wrong, never its message (which
     may quote the source line)."""
     notes: list[str] = []
@@ -632,8 +754,10 @@ def _problem_notes(problems: Iterable, paths: set[str], known: set[str]) -> list
         rid = _strip_prefix(p.rule_id, known) if p.rule_id else ""
         if p.kind == "Timeout" and rid:
             what = f"rule {rid} timed out on it; findings may be incomplete"
-        if p.path and p.path in paths:
-            note = f"{p.path}: {what}"
+        if p.kind in UNJUDGED_KINDS and p.path:
+            continue  # a scan.incomplete finding says it
+        if p.path and p.path in pieces:
+            note = f"{pieces[p.path].target.path}: {what}"
         elif p.path:
             continue  # a file tightrope did not write (never expected)
         else:

@@ -23,6 +23,7 @@ baselines are the core's job, not this module's.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from dataclasses import dataclass
@@ -30,9 +31,10 @@ from typing import Optional, Sequence
 
 from tightrope.diff import AddedLine, AddedLines
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
-from tightrope.redact import preview, redact_line
+from tightrope.redact import Masker, preview
 
 from .lazy_regex import lazy
+from . import encodings
 from . import secret_filters as sf
 from .detectors import ALL as DETECTORS
 from .detectors import Verdict
@@ -147,11 +149,13 @@ def candidate_lines(lines: Sequence[AddedLine]) -> list[int]:
 def scan_lines(path: str, lines: Sequence[AddedLine]) -> list[Finding]:
     findings: list[Finding] = []
     hits = candidate_lines(lines)
-    if not hits:
+    text = lines.text if isinstance(lines, AddedLines) else "\n".join(a.text for a in lines)
+    encoded = encodings.gates(text)
+    if not hits and not encoded:
         return findings
     lock_file = sf.is_lock_file(path)
     in_tests = sf.is_test_path(path)
-    sealed = "encryptedData:" in (lines.text if isinstance(lines, AddedLines) else "".join(a.text for a in lines))
+    sealed = "encryptedData:" in text
     for i in hits:
         line = lines[i]
         nxt = lines[i + 1].text if i + 1 < len(lines) and lines[i + 1].number == line.number + 1 else None
@@ -159,7 +163,28 @@ def scan_lines(path: str, lines: Sequence[AddedLine]) -> list[Finding]:
         candidates = _scan_line(path, line.text, nxt, lock_file, encrypted, in_tests)
         if candidates:
             findings += _findings(path, line, candidates)
+    if encoded and not lock_file:
+        findings += _decoded_findings(path, lines, text, encoded, in_tests, findings)
     return findings
+
+
+def _decoded_findings(path: str, lines: Sequence[AddedLine], text: str, gates: encodings.Gates, in_tests: bool,
+                      already: list[Finding]) -> list[Finding]:
+    """Values a config format encodes (`encodings.views`), judged decoded and reported on the
+    encoded line without a preview; a rule the line already reported is not repeated."""
+    seen = {(f.line, f.rule_id) for f in already}
+    out: list[Finding] = []
+    for i, view in encodings.views(text.split("\n"), gates).items():
+        line = lines[i]
+        candidates: list[_Candidate] = []
+        for decoded in view.texts:
+            if prefilter().search(decoded.lower()) or (_STRUCTURAL and structural_prefilter().search(decoded)):
+                candidates += _scan_line(path, decoded, None, False, False, in_tests)
+        candidates = [dataclasses.replace(c, show_preview=False) for c in candidates
+                      if (line.number, c.rule_id) not in seen]
+        if candidates:
+            out += _findings(path, line, candidates, redact=view.encoded, note=f"decoded from {view.how}")
+    return out
 
 
 def _keyword_table() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
@@ -172,15 +197,28 @@ def _keyword_table() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
 
 _KEYWORDS, _DETECTORS_BY_KEYWORD = _keyword_table()
 _ALWAYS = tuple(i for i, d in enumerate(DETECTORS) if not d.keywords)
+# keywords by their first two characters: a line is checked only for the keywords whose
+# first pair it holds (hundreds of keywords, a few dozen pairs per line)
+_BY_PAIR: dict[str, tuple[str, ...]] = {}
+for _k in _KEYWORDS:
+    _BY_PAIR[_k[:2]] = _BY_PAIR.get(_k[:2], ()) + (_k,)
 
 
 def _detectors_for(low: str) -> list:
     """The detectors (priority order) whose keywords the lower-cased line holds, and the
-    keyword-less ones: one pass over the distinct keywords, not one per detector."""
+    keyword-less ones: only the keywords whose first two characters the line holds are tried."""
     wanted = set(_ALWAYS)
-    for k in [k for k in _KEYWORDS if k in low]:
+    pairs = {low[i:i + 2] for i in range(len(low) - 1)} & _BY_PAIR.keys()
+    for k in [k for pair in pairs for k in _BY_PAIR[pair] if k in low]:
         wanted.update(_DETECTORS_BY_KEYWORD[k])
     return [DETECTORS[i] for i in sorted(wanted)]
+
+
+def secret_values(path: str, text: str) -> list[str]:
+    """Every value the detectors judge a secret on one line of `path` (no context lines):
+    what the report's redactor masks in every finding, whichever scanner made it."""
+    found = _scan_line(path, text, None, sf.is_lock_file(path), False, in_tests=False)  # mask eagerly
+    return [v for c in found for v in (c.secret, c.fingerprint_value)]
 
 
 def _span(m: re.Match) -> tuple[int, int]:
@@ -289,12 +327,6 @@ def _under_encrypted_data(lines: Sequence[AddedLine], i: int) -> bool:
 
 # ------------------------------------------------------------------ findings
 
-def _redact_all(text: str, secrets: list[str]) -> str:
-    for s in sorted(set(secrets), key=len, reverse=True):
-        text = redact_line(text, s)
-    return text
-
-
 def _trim(snippet: str, focus: str) -> str:
     snippet = snippet.strip()
     if len(snippet) <= SNIPPET_MAX:
@@ -305,14 +337,17 @@ def _trim(snippet: str, focus: str) -> str:
     return ("…" + cut[1:] if start else cut) + "…"
 
 
-def _findings(path: str, line: AddedLine, candidates: list[_Candidate]) -> list[Finding]:
-    secrets = [c.secret for c in candidates] + [c.fingerprint_value for c in candidates]
-    snippet = _redact_all(line.text, secrets)
+def _findings(path: str, line: AddedLine, candidates: list[_Candidate], redact: Sequence[str] = (),
+              note: str = "") -> list[Finding]:
+    secrets = [c.secret for c in candidates] + [c.fingerprint_value for c in candidates] + list(redact)
+    snippet = Masker(secrets).mask(line.text)
     out = []
     for c in candidates:
         what = f"{c.title} {preview(c.secret)} added" if c.show_preview else f"{c.title} added"
         if c.verified:
             what += " (checksum verified)"
+        if note:
+            what += f" ({note})"
         out.append(Finding(
             rule_id=c.rule_id,
             kind="secret",

@@ -37,3 +37,14 @@ def ping_quoted(host):
 def static():
     # ok: py.command-injection
     os.system("make clean")
+
+
+def run_in_shell(user_cmd, path):
+    # ruleid: py.command-injection
+    subprocess.run(["bash", "-c", "ls -l " + path], check=True)
+    # ruleid: py.command-injection
+    subprocess.check_output(["/bin/sh", "-c", f"du -sh {path}"])
+    # ok: py.command-injection
+    subprocess.run(["bash", "-c", "ls -l"], check=True)
+    # ok: py.command-injection
+    subprocess.run(["ls", "-l", path], check=True)

@@ -74,3 +74,39 @@ TABLE = "greetings"
 def greet():
     # ok: py.sql-injection
     conn.execute("INSERT INTO %s VALUES('Hello World')" % TABLE)
+
+
+def schema_version(conn, version):
+    # ok: py.sql-injection
+    conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
+def page(cur, limit, offset, name):
+    # ok: py.sql-injection
+    cur.execute("SELECT id FROM items LIMIT %d" % min(limit, 100))
+    # ruleid: py.sql-injection
+    cur.execute(f"SELECT id FROM items WHERE name = '{name}' LIMIT {int(limit)}")
+
+
+def like_comment(db, user_id, text):
+    sql_text = "INSERT INTO comments (user_id, body) VALUES ({}, '{}')".format(user_id, text)
+    # ruleid: py.sql-injection
+    return db.run_query(sql_text)
+
+
+def last_match(db, scene):
+    sql = "select date from matches where scene='{}'".format(scene)
+    # ruleid: py.sql-injection
+    return query_one(db, sql)
+
+
+def helper_with_params(db, table, name):
+    sql = "SELECT id FROM {} WHERE name = %s".format(table)
+    # ok: py.sql-injection
+    return query_one(db, sql, (name,))
+
+
+def helper_constant(db):
+    sql = "SELECT id FROM matches"
+    # ok: py.sql-injection
+    return query_one(db, sql)

@@ -1,0 +1,245 @@
+"""The grammar of the format catalogue (`catalog.py`): one `Format` per credential format,
+turned into a `Detector` here, so adding a format is one table entry (plus its test, which
+the catalogue test derives from the same entry).
+
+A format's `shape` is literal text with runs in braces, e.g. `lin_api_{an:40}` or
+`{hex:32}-us{d:1-2}`: `{alphabet:n}` or `{alphabet:min-max}`. With `names` the token has no
+prefix of its own and counts only as the value assigned to one of those variable names
+(case-insensitive, `_`, `-` or nothing between the words). Structure that a regex cannot
+say (checksums, an encoded JSON payload) is a `check`: a small validator object the
+catalogue test also uses to build a valid token.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import string
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Optional, Union
+
+from tightrope.findings import Confidence, Severity
+
+from .. import secret_filters
+from ..lazy_regex import lazy
+from .ai_vendors import ASSIGN
+from .base import LEFT, RIGHT, Detector, Refined, Verdict, crc32, help_text
+
+ALPHABETS = {
+    "hex": "0123456789abcdef",
+    "HEX": "0123456789ABCDEF",
+    "xhex": "0123456789abcdefABCDEF",
+    "an": string.ascii_letters + string.digits,
+    "lan": string.ascii_lowercase + string.digits,
+    "uan": string.ascii_uppercase + string.digits,
+    "b64u": string.ascii_letters + string.digits + "_-",
+    "b64": string.ascii_letters + string.digits + "+/",
+    "d": string.digits,
+    "b64p": string.ascii_letters + string.digits + "+/=",
+    "azs": string.ascii_letters + string.digits + "_~.-",
+    "b64x": string.ascii_letters + string.digits + "+/_-",
+    "pct": string.ascii_letters + string.digits + "%",
+    "sfdc": string.ascii_letters + string.digits + "._",
+    "bech": "023456789acdefghjklmnpqrstuvwxyz",
+    "BECH": "023456789ACDEFGHJKLMNPQRSTUVWXYZ",
+}
+CLASSES = {
+    "hex": "[0-9a-f]", "HEX": "[0-9A-F]", "xhex": "[0-9a-fA-F]", "an": "[A-Za-z0-9]", "lan": "[a-z0-9]",
+    "uan": "[A-Z0-9]", "b64u": "[A-Za-z0-9_-]", "b64": "[A-Za-z0-9+/]", "b64p": "[A-Za-z0-9+/=]",
+    "azs": "[A-Za-z0-9_~.-]", "b64x": "[A-Za-z0-9+/_-]", "pct": "[A-Za-z0-9%]", "sfdc": "[A-Za-z0-9._]", "d": "[0-9]",
+    "bech": "[02-9ac-hj-np-z]", "BECH": "[02-9AC-HJ-NP-Z]",
+}
+_RUN = re.compile(r"\{(?P<alpha>\w+):(?P<lo>\d+)(?:-(?P<hi>\d+))?\}")
+
+
+@dataclass(frozen=True)
+class Run:
+    alphabet: str  # a key of ALPHABETS
+    lo: int
+    hi: int
+
+
+Part = Union[str, Run]
+
+
+def parse_shape(shape: str) -> tuple[Part, ...]:
+    parts: list[Part] = []
+    pos = 0
+    for m in _RUN.finditer(shape):
+        if m.start() > pos:
+            parts.append(shape[pos:m.start()])
+        if m["alpha"] not in ALPHABETS:
+            raise ValueError(f"unknown alphabet {m['alpha']!r} in {shape!r}")
+        lo = int(m["lo"])
+        parts.append(Run(m["alpha"], lo, int(m["hi"] or lo)))
+        pos = m.end()
+    if pos < len(shape):
+        parts.append(shape[pos:])
+    return tuple(parts)
+
+
+def shape_regex(parts: tuple[Part, ...]) -> str:
+    out = []
+    for p in parts:
+        if isinstance(p, str):
+            out.append(re.escape(p))
+        else:
+            out.append(CLASSES[p.alphabet] + ("{%d}" % p.lo if p.lo == p.hi else "{%d,%d}" % (p.lo, p.hi)))
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ structure checks
+
+@dataclass(frozen=True)
+class Crc32Hex:
+    """`<text>_<8 hex>`: the suffix is CRC32 of everything before the last `_` (Grafana)."""
+
+    upper: bool = False
+
+    def __call__(self, token: str) -> Verdict:
+        head, _, check = token.rpartition("_")
+        want = f"{crc32(head):08x}"
+        return Verdict.VALID if check == (want.upper() if self.upper else want) else Verdict.INVALID
+
+
+@dataclass(frozen=True)
+class Bech32:
+    """BIP-173 bech32: `<hrp>1<data><6 checksum>` (age identities, Nostr nsec keys)."""
+
+    def __call__(self, token: str) -> Verdict:
+        low = token.lower()
+        hrp, _, data = low.rpartition("1")
+        alphabet = ALPHABETS["bech"]
+        if not hrp or len(data) < 7 or any(c not in alphabet for c in data):
+            return Verdict.INVALID
+        values = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + [alphabet.index(c) for c in data]
+        return Verdict.VALID if bech32_polymod(values) == 1 else Verdict.INVALID
+
+
+def bech32_polymod(values: list[int]) -> int:
+    gen = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i in range(5):
+            chk ^= gen[i] if (top >> i) & 1 else 0
+    return chk
+
+
+@dataclass(frozen=True)
+class JsonPayload:
+    """One `sep`-separated segment (after the prefix) is base64 of a JSON object holding
+    `keys` (Sentry org tokens, Grafana Cloud tokens, Mapbox secret tokens, 1Password
+    service-account tokens). Anything else is not that vendor's token."""
+
+    prefix: str
+    keys: tuple[str, ...]
+    sep: str = ""  # split the rest on it and take `index`; "" = the whole rest
+    index: int = 0
+
+    def payload(self, token: str) -> str:
+        rest = token[len(self.prefix):]
+        return rest.split(self.sep)[self.index] if self.sep else rest
+
+    def __call__(self, token: str) -> Verdict:
+        import json  # only when a payload-shaped token is found
+
+        seg = self.payload(token)
+        try:
+            raw = base64.b64decode(seg.replace("-", "+").replace("_", "/") + "=" * (-len(seg) % 4))
+            obj = json.loads(raw)
+        except (binascii.Error, ValueError):
+            return Verdict.INVALID
+        return Verdict.VALID if isinstance(obj, dict) and all(k in obj for k in self.keys) else Verdict.INVALID
+
+
+@dataclass(frozen=True)
+class B64Text:
+    """The part after `prefix` is base64 of text starting with `starts` (AWS Bedrock API keys)."""
+
+    prefix: str
+    starts: str
+
+    def __call__(self, token: str) -> Verdict:
+        seg = token[len(self.prefix):].rstrip("=")
+        try:
+            raw = base64.b64decode(seg + "=" * (-len(seg) % 4))
+        except (binascii.Error, ValueError):
+            return Verdict.INVALID
+        return Verdict.VALID if raw.startswith(self.starts.encode()) else Verdict.INVALID
+
+
+Check = Union[Crc32Hex, Bech32, JsonPayload, B64Text]
+
+
+# vendor words too common in code to wake the scanner on their own: their full names are the keywords
+_COMMON_WORDS = frozenset({"azure", "beamer", "bitbucket", "brave", "cursor", "data", "devops", "discord", "drone",
+                           "github", "jenkins", "linear", "looker", "octopus", "particle", "private", "pusher",
+                           "segment", "sentry", "shortcut", "stability", "together", "trello", "twitter"})
+
+
+def name_keywords(names: tuple[str, ...]) -> tuple[str, ...]:
+    """A distinctive vendor word (`datadog`) is keyword enough; otherwise the whole name, as
+    it is written: `linear_client_secret`, `linear-client-secret`, `linearClientSecret`."""
+    out: list[str] = []
+    for n in names:
+        word = n.split("_")[0]
+        if len(word) >= 5 and word not in _COMMON_WORDS:
+            out.append(word)
+        else:
+            out += [n.replace("_", sep) for sep in ("_", "-", "")]
+    return tuple(dict.fromkeys(out))
+
+
+# ------------------------------------------------------------------ the entry
+
+@dataclass(frozen=True)
+class Format:
+    rule: str  # rule id without `secret.`
+    title: str
+    shape: str
+    revoke: str  # where the owner revokes or rotates it
+    severity: Severity = Severity.HIGH
+    names: tuple[str, ...] = ()  # prefix-less: the variable names it must be assigned to
+    keywords: tuple[str, ...] = ()  # default: the shape's leading literal, or `names`
+    check: Optional[Check] = None
+    min_entropy: float = 3.0
+    confidence: Confidence = Confidence.HIGH  # prefix-less entries default to MEDIUM
+
+    @cached_property
+    def parts(self) -> tuple[Part, ...]:
+        return parse_shape(self.shape)
+
+    @property
+    def prefix(self) -> str:
+        first = self.parts[0]
+        return first if isinstance(first, str) else ""
+
+    def _judge_body(self, match: re.Match, line: str, next_line: Optional[str]) -> Optional[Refined]:
+        """Placeholders are judged on the random part: a vendor prefix may be a word
+        (`secret_`, `sb_secret_`) that the whole-value placeholder check would reject."""
+        value = match.group("secret") if self.names else match.group(0)
+        return None if secret_filters.is_placeholder(value[len(self.prefix):]) else Refined(self._confidence)
+
+    @property
+    def _confidence(self) -> Confidence:
+        return Confidence.MEDIUM if self.names and self.confidence is Confidence.HIGH else self.confidence
+
+    def detector(self) -> Detector:
+        body = shape_regex(self.parts)
+        if self.names:
+            words = "|".join(r"[_-]?".join(map(re.escape, n.split("_"))) for n in self.names)
+            pattern = r"(?i:(?:" + words + r")\w*)" + ASSIGN + "(?P<secret>" + body + ")" + RIGHT
+            keywords = self.keywords or name_keywords(self.names)
+        else:
+            pattern = LEFT + body + RIGHT
+            keywords = self.keywords or (self.prefix.lower(),)
+        return Detector(
+            rule_id="secret." + self.rule, title=self.title, pattern=lazy(pattern), keywords=keywords,
+            severity=self.severity, help=help_text(self.revoke), validate=self.check, confidence=self._confidence,
+            body_start=0 if self.names else len(self.prefix), min_entropy=self.min_entropy,
+            placeholder_filter=False, refine=self._judge_body,
+        )

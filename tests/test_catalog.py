@@ -1,0 +1,98 @@
+"""Every entry of the format catalogue: a valid token built at run time is reported under
+the entry's rule; look-alikes (one character short, a broken checksum, a placeholder body,
+the value under an unrelated name) are not. Nothing key-shaped is written in this file:
+tokens come from the entries' shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tightrope.diff import whole_file_as_added
+from tightrope.findings import Confidence
+from tightrope.scan import secrets
+from tightrope.scan.detectors import ALL, Verdict
+from tightrope.scan.detectors.catalog import FORMATS
+from tightrope.scan.detectors.token_table import Format
+
+from catalog_tokens import broken, build, line_for, needs_context, shortable
+
+IDS = [f"{f.rule}:{f.shape[:24]}" for f in FORMATS]
+
+
+def found(line: str, path: str = "config/settings.py") -> list:
+    return secrets.scan_lines(path, whole_file_as_added(path, (line + "\n").encode()).added)
+
+
+def rules_in(line: str) -> set[str]:
+    return {f.rule_id for f in found(line)}
+
+
+# ------------------------------------------------------------------ the table itself
+
+def test_catalogue_is_registered_and_well_formed():
+    ours = {id(d) for d in ALL}
+    from tightrope.scan.detectors import catalog
+
+    assert all(id(d) in ours for d in catalog.DETECTORS)
+    assert len(FORMATS) >= 150
+    for f in FORMATS:
+        assert f.revoke and f.title and (f.prefix or f.names or f.keywords), f.rule
+        for k in f.detector().keywords:
+            assert k == k.lower() and (len(k) >= 3 or not k.isalnum()), (f.rule, k)
+
+
+def test_keywords_reach_the_prefilter():
+    rx = secrets.prefilter()
+    for f in FORMATS:
+        for k in f.detector().keywords:
+            assert rx.search("zz " + k + " zz"), k
+
+
+# ------------------------------------------------------------------ every entry
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=IDS)
+def test_valid_token_is_reported(fmt: Format):
+    token = build(fmt)
+    det = fmt.detector()
+    assert det.pattern.fullmatch(token) or det.pattern.search(line_for(fmt, token)), token[:8]
+    if fmt.check is not None:
+        assert fmt.check(token) is Verdict.VALID
+    hits = [f for f in found(line_for(fmt, token)) if f.rule_id == "secret." + fmt.rule]
+    assert hits, f"{fmt.rule} not reported"
+    assert hits[0].blocking and token not in hits[0].snippet and token not in hits[0].message
+    expected = Confidence.HIGH if (fmt.check or not fmt.names) else Confidence.MEDIUM
+    assert hits[0].confidence is expected
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if shortable(f)], ids=[i for i, f in zip(IDS, FORMATS) if shortable(f)])
+def test_one_character_short_is_not_reported(fmt: Format):
+    assert "secret." + fmt.rule not in rules_in(line_for(fmt, build(fmt, short=True)))
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=IDS)
+def test_placeholder_body_is_not_reported(fmt: Format):
+    for fill in ("x", "0"):
+        token = build(fmt, fill=fill)
+        if not fmt.detector().pattern.search(line_for(fmt, token)):
+            continue  # the filler is not in the alphabet: the regex alone rejects it
+        assert "secret." + fmt.rule not in rules_in(line_for(fmt, token)), fill
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f.check], ids=[i for i, f in zip(IDS, FORMATS) if f.check])
+def test_wrong_checksum_or_structure_is_rejected(fmt: Format):
+    for seed in range(5):
+        bad = broken(fmt, build(fmt, seed=seed))
+        assert fmt.check(bad) is Verdict.INVALID
+        assert "secret." + fmt.rule not in rules_in(line_for(fmt, bad))
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f.names], ids=[i for i, f in zip(IDS, FORMATS) if f.names])
+def test_prefixless_value_needs_its_name(fmt: Format):
+    token = build(fmt)
+    assert "secret." + fmt.rule not in rules_in(line_for(fmt, token, name="CACHE_BUSTER"))
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if needs_context(f)],
+                         ids=[i for i, f in zip(IDS, FORMATS) if needs_context(f)])
+def test_context_keyword_is_required(fmt: Format):
+    assert "secret." + fmt.rule not in rules_in(line_for(fmt, build(fmt), name="CACHE_BUSTER"))

@@ -1,0 +1,77 @@
+"""Credentials a config format encodes are found, reported on the encoded line, and never
+printed decoded (issue 17, section 2). Tokens are built at run time."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+
+import tokens as t
+from tightrope.diff import whole_file_as_added
+from tightrope.scan import secrets
+
+
+def scan(path: str, text: str) -> list:
+    return secrets.scan_lines(path, whole_file_as_added(path, text.encode()).added)
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def leaks(findings: list, *values: str) -> bool:
+    fields = [str(v) for f in findings for v in dataclasses.asdict(f).values()]
+    return any(v in field for v in values for field in fields)
+
+
+def test_kubernetes_secret_data_is_decoded_and_reported_on_its_line():
+    token = t.github_classic()
+    text = "\n".join(["apiVersion: v1", "kind: Secret", "metadata:", "  name: ci", "data:",
+                      f"  GH_TOKEN: {b64(token)}", "type: Opaque"]) + "\n"
+    (f,) = [f for f in scan("deploy/secret.yaml", text) if f.rule_id == "secret.github-classic-token"]
+    assert f.line == 6 and f.blocking and "base64" in f.message
+    assert not leaks([f], token, b64(token), token[4:12])
+
+
+def test_kubernetes_secret_password_climbs_the_keyword_ladder():
+    pw = t.password(seed="k8s")
+    text = "kind: Secret\ndata:\n  db-password: " + b64(pw) + "\n"
+    found = scan("deploy/secret.yaml", text)
+    assert [f.line for f in found if f.blocking] == [3]
+    assert not leaks(found, pw, b64(pw))
+
+
+def test_a_configmap_is_not_decoded():
+    token = t.github_classic()
+    text = "kind: ConfigMap\ndata:\n  GH_TOKEN: " + b64(token) + "\n"
+    assert not [f for f in scan("deploy/cm.yaml", text) if f.rule_id == "secret.github-classic-token"]
+
+
+def test_json_escaped_webhook_is_found():
+    hook = t.slack_webhook()
+    text = '{"alerts": {"slack": "' + hook.replace("/", "\\/") + '"}}\n'
+    (f,) = [f for f in scan("config/alerts.json", text) if f.rule_id == "secret.slack-webhook"]
+    assert f.line == 1 and not leaks([f], hook, hook.replace("/", "\\/"))
+
+
+def test_percent_encoded_checksummed_token_is_verified():
+    token = t.atlassian_token()
+    url = "https://example.atlassian.net/rest/api?token=" + token.replace("=", "%3D")
+    (f,) = [f for f in scan("scripts/jira.sh", f'curl "{url}"\n') if f.rule_id == "secret.atlassian-api-token"]
+    assert f.blocking and "checksum verified" in f.message and not leaks([f], token)
+    wrong = t.atlassian_token(valid=False)
+    url = "https://example.atlassian.net/rest/api?token=" + wrong.replace("=", "%3D")
+    assert not [f for f in scan("scripts/jira.sh", f'curl "{url}"\n') if f.rule_id == "secret.atlassian-api-token"]
+
+
+def test_yaml_block_scalar_value_is_read_under_its_name():
+    pw = t.password(seed="block")
+    text = "database:\n  password: |\n    " + pw + "\n  host: db\n"
+    found = [f for f in scan("config/app.yaml", text) if f.blocking]
+    assert [f.line for f in found] == [3] and not leaks(found, pw)
+
+
+def test_a_token_on_a_block_scalar_line_is_reported_once():
+    token = t.github_classic()
+    found = scan("config/app.yaml", "ci:\n  token: |\n    " + token + "\n")
+    assert [f.rule_id for f in found] == ["secret.github-classic-token"]
