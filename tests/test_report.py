@@ -14,7 +14,7 @@ import pytest
 from tightrope import __version__
 from tightrope.findings import Confidence, Finding, Report, Severity, fingerprint
 from tightrope.report import FORMATS, render
-from tightrope.report import json_report, sarif, text
+from tightrope.report import json_report, markdown, sarif, text
 from tightrope.report.escape import terminal
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,7 +117,7 @@ def test_text_groups_by_file_then_commit_then_change():
     out = text.render(full_report())
     lines = out.splitlines()
     headers = [l for l in lines if l and not l.startswith(" ") and not l.startswith("note:")]
-    assert headers[:-1] == [".github/workflows/ci.yml", "docs/my notes/naïve 100%.md", "requirements.txt",
+    assert headers[:-3] == [".github/workflows/ci.yml", "docs/my notes/naïve 100%.md", "requirements.txt",
                             "src/agent/run.py", "src/agent/tools.py", "src/app.py",
                             f"commit {COMMIT[:12]}", "this change"]
     assert "  L12  HIGH  secret.openai-api-key  OpenAI API key added  (blocking)" in lines
@@ -137,12 +137,40 @@ def test_text_groups_by_file_then_commit_then_change():
 
 def test_text_notes_and_summary_last():
     lines = text.render(full_report()).splitlines()
-    assert lines[-4:] == [
+    assert lines[-6:-2] == [
         "note: skipped binary file assets/logo.png",
         "note: skipped submodule vendor/lib",
         "note: src/legacy.py: 2 lines are not UTF-8; scanned with replacement characters",
         "8 findings (3 blocking) in 7 files, 120 lines scanned; 1 suppressed",
     ]
+    # a blocking report ends with the ways out (several rules block: RULE stands for each)
+    assert lines[-2:] == [
+        "a false positive? add `# tightrope: allow RULE <reason>` on its line, "
+        "or accept every current finding with `tightrope baseline`",
+        "to turn a rule off: `disable = [\"RULE\"]` in .tightrope.toml "
+        "(or `[rules.\"RULE\"] blocking = false` to keep it as a warning)",
+    ]
+
+
+def test_ways_out_name_the_one_blocking_rule_and_only_the_policy_for_commit_findings():
+    on_a_line = make(rule_id="py.tls-verify-disabled", kind="pattern", blocking=True)
+    lines = text.render(Report(findings=[on_a_line, make()])).splitlines()
+    assert "`# tightrope: allow py.tls-verify-disabled <reason>`" in lines[-2] and "tightrope baseline" in lines[-2]
+    assert '`disable = ["py.tls-verify-disabled"]`' in lines[-1]
+    commit = make(rule_id="identity.missing-assisted-by", kind="identity", path="", line=0, commit="ab" * 20,
+                  blocking=True)
+    lines = text.render(Report(findings=[commit])).splitlines()
+    assert lines[-1].startswith("to turn a rule off: `disable = [\"identity.missing-assisted-by\"]`")
+    assert "tightrope: allow" not in lines[-2]
+    md = markdown.render(Report(findings=[on_a_line]))
+    assert md.rstrip().endswith("to keep it as a warning\\)") and "`# tightrope: allow py.tls-verify-disabled <reason>`" in md
+    assert "tightrope baseline" not in text.render(Report(findings=[make()]))  # nothing blocks: no ways out
+
+
+def test_a_report_of_what_was_checked_says_so_instead_of_files_and_lines():
+    r = Report(checked="verified 2 commits in main..HEAD on branch main at level trailers")
+    assert text.render(r) == "verified 2 commits in main..HEAD on branch main at level trailers: 0 findings (0 blocking)\n"
+    assert "<sub>verified 2 commits in main\\.\\.HEAD" in markdown.render(r)
 
 
 def test_text_empty_report_and_singular_summary():

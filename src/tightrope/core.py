@@ -156,7 +156,11 @@ def check(
     report = Report(notes=list(changeset.notes))
     changes = [_moved_in(c, policy, lambda p: changeset.read_files([p]).get(p)) for c in changeset.changes]
     report.notes += _skip_notes(changes)
-    files = [c for c in changes if c.is_scannable and c.added and not _excluded(c.path, policy.exclude)]
+    scannable = [c for c in changes if c.is_scannable and c.added]
+    files = [c for c in scannable if not _excluded(c.path, policy.exclude)]
+    if len(files) < len(scannable):
+        left_out = len(scannable) - len(files)
+        report.notes.append(f"the policy's `exclude` left out {left_out} file{'' if left_out == 1 else 's'}")
     report.scanned_files = len(files)
     report.scanned_lines = sum(len(c.added) for c in files)
 

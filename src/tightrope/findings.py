@@ -105,6 +105,7 @@ class Report:
     scanned_files: int = 0
     scanned_lines: int = 0
     suppressed: int = 0
+    checked: str = ""  # what was checked when it is not files and lines (verify: the commits)
 
     @property
     def blocking(self) -> list[Finding]:

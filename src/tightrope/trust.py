@@ -35,6 +35,7 @@ class TrustMaterial:
     source: str  # for messages: "base commit 1a2b3c4", "work tree", "--policy FILE", "defaults"
     root: Path | None = field(default=None, repr=False)
     rev: str | None = field(default=None, repr=False)  # the base commit; None: the work tree
+    notes: tuple[str, ...] = ()  # what the user should know about where the policy came from
 
     def read(self, relpath: str) -> bytes | None:
         """A file the policy names, from the same place as the policy; None when absent."""
@@ -61,6 +62,9 @@ def _explicit_policy(explicit: Path | str) -> tuple[Policy, str]:
     if name == "-":
         return from_text(decode(sys.stdin.buffer.read(), "--policy -"), "--policy -") or Policy(), "--policy -"
     path = Path(explicit)
+    if path.is_dir():
+        raise PolicyError(f"--policy {path} is a directory, not a policy file",
+                          f"give the file: {path / POLICY_FILE} or {path / PYPROJECT}")
     if not path.is_file():
         raise PolicyError(f"policy file {path} not found", "check the --policy path, or give - to read it from stdin")
     pyproject = path.name == PYPROJECT
@@ -70,14 +74,24 @@ def _explicit_policy(explicit: Path | str) -> tuple[Policy, str]:
     return policy, f"--policy {path}"
 
 
-def _policy_from(material: TrustMaterial) -> Policy:
+def _policy_from(material: TrustMaterial) -> tuple[Policy, tuple[str, ...]]:
+    """The policy of `.tightrope.toml`, else of pyproject's [tool.tightrope]; a note when
+    both exist (the first wins and the table is ignored)."""
     for name, pyproject in ((POLICY_FILE, False), (PYPROJECT, True)):
         data = material.read(name)
         if data is not None:
             policy = from_text(decode(data, name), material.where(name), pyproject=pyproject)
             if policy is not None:
-                return policy
-    return Policy(source=f"defaults ({material.source})")
+                return policy, _shadowed(material) if name == POLICY_FILE else ()
+    return Policy(source=f"defaults ({material.source})"), ()
+
+
+def _shadowed(material: TrustMaterial) -> tuple[str, ...]:
+    data = material.read(PYPROJECT)
+    if data is None or b"tightrope" not in data or _tool_table(data) is None:
+        return ()
+    return (f"both {POLICY_FILE} and {PYPROJECT} [tool.tightrope] hold a policy: {POLICY_FILE} is used and "
+            f"the [tool.tightrope] table is ignored (keep one of them)",)
 
 
 def load_trust(root: Path | None, *, base: str | None, explicit: Path | str | None = None,
@@ -88,10 +102,11 @@ def load_trust(root: Path | None, *, base: str | None, explicit: Path | str | No
         raise UsageError("a base commit needs a repository", "run inside the repository")
     source = f"base commit {base[:7]}" if base else ("work tree" if root is not None else "defaults")
     material = TrustMaterial(Policy(), frozenset(), source, root, base)
+    notes: tuple[str, ...] = ()
     if explicit is not None:
         policy, source = _explicit_policy(explicit)
     else:
-        policy = _policy_from(material)
+        policy, notes = _policy_from(material)
     baseline: frozenset[str] = frozenset()
     if use_baseline:
         data = material.read(policy.baseline)
@@ -99,7 +114,7 @@ def load_trust(root: Path | None, *, base: str | None, explicit: Path | str | No
             from tightrope.suppress import parse_baseline
 
             baseline = frozenset(parse_baseline(data, material.where(policy.baseline)))
-    return TrustMaterial(policy, baseline, source, root, base)
+    return TrustMaterial(policy, baseline, source, root, base, notes)
 
 
 def trust_files(policy: Policy) -> list[str]:

@@ -128,6 +128,7 @@ def run_tag(args: argparse.Namespace) -> int:
     from tightrope import gitio
     from tightrope.identity import agents, delegation, trailers
     from tightrope.identity.person import PRINCIPAL, person_email
+    from tightrope.identity.trailer_block import is_empty
     from tightrope.identity.walk import current_branch
     from tightrope.trust import load_trust
 
@@ -143,6 +144,8 @@ def run_tag(args: argparse.Namespace) -> int:
     if not evidence:
         return EXIT_OK
     message = _read_message(args.message_file)
+    if is_empty(message):  # stamped, an empty message would become a commit of trailers only
+        return EXIT_OK
     existing = trailers.read(message)
     # the message may say more about the same agents (aider's "aider (model)" co-author line)
     models = {e.agent: e.model for e in existing.evidence if e.model}
@@ -181,6 +184,7 @@ def run_tag(args: argparse.Namespace) -> int:
 def run_check_trailers(args: argparse.Namespace) -> int:
     from tightrope import gitio
     from tightrope.identity import agents, trailers, verify
+    from tightrope.identity.trailer_block import is_empty
     from tightrope.identity.walk import current_branch
     from tightrope.trust import load_trust
 
@@ -195,6 +199,11 @@ def run_check_trailers(args: argparse.Namespace) -> int:
     ident = trailers.read(message, author, committer)
     ident.evidence = agents.dedupe(ident.evidence + agents.detect_process(
         os.environ, author[0], committer[0], author[1], committer[1]))
+    if is_empty(message) and ident.is_agent:
+        print("tightrope: error: the commit message is empty", file=sys.stderr)
+        print("tightrope: hint: write a message (-m TEXT); the prepare-commit-msg hook adds the trailers to it",
+              file=sys.stderr)
+        return EXIT_BLOCKING
     is_merge = (root / ".git" / "MERGE_HEAD").exists() if (root / ".git").is_dir() else False
     subject = next((l for l in message.splitlines() if l.strip() and not l.startswith("#")), "")
     facts = verify.CommitFacts(sha="", subject=subject.strip(), date=_now(), is_merge=is_merge)
@@ -271,13 +280,17 @@ def run_delegate(args: argparse.Namespace) -> int:
         raise UsageError("no signing key", "pass --key ~/.ssh/id_ed25519 or `git config user.signingkey PATH`")
     from tightrope.trust import load_trust
 
-    repo_id = delegation.repository_id(
-        root, args.repository or load_trust(root, base=None, use_baseline=False).policy.identity.repository)
+    pol = load_trust(root, base=None, use_baseline=False).policy.identity
+    repo_id = delegation.repository_id(root, args.repository or pol.repository)
     agent_key = delegation.key_fingerprint(args.agent_key) if args.agent_key else ""
     token = delegation.make(human, agent, repo_id, branches, paths, args.expires, key, agent_key=agent_key)
     st = delegation.parse_token(token).statement
     from tightrope.identity.verify import _iso
 
+    if st.exp - st.iat > pol.max_lifetime:
+        print(f"tightrope: warning: this delegation lives longer than identity.max_lifetime "
+              f"({pol.max_lifetime // 86400} days): verify will reject it unless the policy allows more",
+              file=sys.stderr)
     print(f"tightrope: delegated {agent} on {repo_id} by {human} until {_iso(st.exp)}; "
           f"branches: {', '.join(branches) or 'any'}; paths: {', '.join(paths) or 'any'}", file=sys.stderr)
     print("tightrope: give the agent this token as TIGHTROPE_DELEGATION", file=sys.stderr)
@@ -290,7 +303,9 @@ def run_delegate(args: argparse.Namespace) -> int:
 def _spec(args: argparse.Namespace) -> str:
     spec = args.range_ or args.spec
     if not spec:
-        raise UsageError("which commits? give a range", "for example: tightrope verify --range origin/main..HEAD")
+        raise UsageError("which commits? give a range",
+                         f"for example: tightrope {args.command} origin/main..HEAD (what a branch adds), "
+                         f"or tightrope {args.command} HEAD~5..HEAD")
     if args.range_ and args.spec and args.range_ != args.spec:
         raise UsageError("two ranges given", "give the range once")
     return spec
@@ -308,13 +323,19 @@ def _walk(args: argparse.Namespace):
 def _at(text: str) -> int:
     from datetime import datetime, timezone
 
+    hint = "give an ISO date/time (2030-01-31T12:00:00Z) or epoch seconds"
     if text.isdigit():
+        if int(text) >= _YEAR_10000:
+            raise UsageError(f"--at {text} is after the year 9999", hint)
         return int(text)
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"--at {text!r} is not a time", "give an ISO date/time (2030-01-31T12:00:00Z) or epoch seconds")
+        raise UsageError(f"--at {text!r} is not a time", hint)
     return int((when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp())
+
+
+_YEAR_10000 = 253402300800  # epoch seconds of 10000-01-01: the end of what dates can print
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -326,7 +347,7 @@ def run_verify(args: argparse.Namespace) -> int:
     pairs = output_pairs(args)
     walk = _walk(args)
     ctx = walk.context()
-    report = Report(findings=walk.policy_changes())
+    report = Report(findings=walk.policy_changes(), notes=list(walk.trust.notes))
     n = 0
     for facts, ident in walk.commits():
         n += 1
@@ -337,9 +358,9 @@ def run_verify(args: argparse.Namespace) -> int:
         report.notes.append(f"empty range {walk.spec}: no commits to verify "
                             "(is BASE already at HEAD? in CI, fetch the base branch)")
     else:
-        report.notes.append(f"verified {n} commit(s) in {walk.spec} on branch {walk.branch or '(unknown)'} "
-                            f"at level {walk.level}; delegations judged at {walk.clock}; "
-                            f"policy from the {walk.trust.source}")
+        report.notes.append(f"delegations judged at {walk.clock}; policy from the {walk.trust.source}")
+    report.checked = (f"verified {n} commit{'' if n == 1 else 's'} in {walk.spec} "
+                      f"on branch {walk.branch or '(unknown)'} at level {walk.level}")
     emit(report, pairs)
     return EXIT_BLOCKING if report.blocking else EXIT_OK
 

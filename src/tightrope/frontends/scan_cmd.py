@@ -196,6 +196,7 @@ def check(changeset, args: argparse.Namespace, scanners: tuple[str, ...], *, use
 
     trust = load_trust(changeset.root, base=changeset.base, explicit=args.policy, use_baseline=use_baseline)
     report = core.check(changeset, trust.policy, scanners=scanners, baseline=trust.baseline, progress=progress, ci=ci)
+    report.notes += trust.notes
     if changeset.base and changeset.root is not None:
         report.findings += policy_changes(trust, changeset.rev, landing_branch(args, changeset.root))
         report.notes.append(f"policy and baseline read from the {trust.source}")

@@ -46,6 +46,7 @@ _ARMOR_BEGIN = "-----BEGIN SSH SIGNATURE-----"
 _ARMOR_END = "-----END SSH SIGNATURE-----"
 _DURATION = re.compile(r"^(?P<n>[0-9]+)(?P<unit>[mhdw])$")
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+MAX_LIFETIME = 3660 * 86400  # ten years and change: no delegation is meant to live longer
 MAX_TOKEN = 8192
 _FINGERPRINT = re.compile(r"^SHA256:[A-Za-z0-9+/]{43}$")
 
@@ -211,23 +212,29 @@ def repository_id(root: Path, override: str = "") -> str:
 # --- signing ------------------------------------------------------------------------------
 
 def parse_duration(text: str, now: int) -> int:
-    """`7d`, `12h`, `30m`, `2w`, or an ISO date/time -> an epoch second after `now`."""
+    """`7d`, `12h`, `30m`, `2w`, or an ISO date/time -> an epoch second after `now`, at
+    most MAX_LIFETIME away (a token is a bearer credential; longer is a typo)."""
     m = _DURATION.match(text.strip())
     if m:
         seconds = int(m.group("n")) * _UNITS[m.group("unit")]
         if seconds <= 0:
             raise UsageError(f"--expires {text!r} is not in the future", "for example --expires 7d")
-        return now + seconds
-    try:
-        dt = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"--expires {text!r} is not a duration or a date",
-                         "use 30m, 12h, 7d, 2w or an ISO date such as 2030-01-31")
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    when = int(dt.timestamp())
-    if when <= now:
-        raise UsageError(f"--expires {text!r} is in the past", "give a later date or a duration such as 7d")
+        when = now + seconds
+    else:
+        try:
+            dt = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise UsageError(f"--expires {text!r} is not a duration or a date",
+                             "use 30m, 12h, 7d, 2w or an ISO date such as 2030-01-31")
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=timezone.utc)
+        when = int(dt.timestamp())
+        if when <= now:
+            raise UsageError(f"--expires {text!r} is in the past", "give a later date or a duration such as 7d")
+    if when - now > MAX_LIFETIME:
+        raise UsageError(f"--expires {text!r} is more than {MAX_LIFETIME // 86400} days away",
+                         "a delegation is a bearer credential: give days or weeks (the policy's "
+                         "identity.max_lifetime, 30d by default, is what verify accepts)")
     return when
 
 

@@ -41,6 +41,13 @@ class Entry:
         return _unfold(self.text[self.separator + 1:].strip(_SPACE))
 
 
+def is_empty(message: str) -> bool:
+    """True when the message says nothing once git's cleanup drops comment lines and
+    everything below the scissors line: git would abort the commit as empty."""
+    body = ("\n" + message).split(_CUT, 1)[0]
+    return all(not line.strip(_SPACE) or line.startswith(_COMMENT) for line in body.splitlines())
+
+
 def separator(line: str) -> int:
     """git's find_separator: `Key:` or `Key  :` (token chars, then optional blanks)."""
     blank = False

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-
 from tightrope.findings import Finding
 
 _CWE = re.compile(r"\bCWE[-_ ]?(\d+)\b", re.IGNORECASE)
@@ -36,3 +35,25 @@ def plain_lines(f: Finding) -> list[str]:
     if f.help:
         lines.append(f"fix: {f.help}")
     return lines
+
+
+# kinds whose findings sit on an added line: an inline allow or the baseline accepts them
+_ON_A_LINE = ("secret", "pattern", "dependency")
+
+
+def ways_out(findings: Iterable[Finding]) -> list[str]:
+    """What to do about blocking findings, in one or two lines (plain text: the caller
+    escapes for its sink): accept a false positive on its line or in the baseline, or turn
+    the rule off in the policy. Empty when nothing blocks."""
+    blocking = [f for f in findings if f.blocking]
+    if not blocking:
+        return []
+    rules = sorted({f.rule_id for f in blocking})
+    rule = rules[0] if len(rules) == 1 else "RULE"
+    out = []
+    if any(f.kind in _ON_A_LINE and f.line > 0 for f in blocking):
+        out.append(f"a false positive? add `# tightrope: allow {rule} <reason>` on its line, "
+                   "or accept every current finding with `tightrope baseline`")
+    out.append(f"to turn a rule off: `disable = [\"{rule}\"]` in .tightrope.toml "
+               f"(or `[rules.\"{rule}\"] blocking = false` to keep it as a warning)")
+    return out

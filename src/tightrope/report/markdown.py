@@ -11,7 +11,7 @@ not fit are counted, with a pointer to where the full list is.
 from __future__ import annotations
 
 from tightrope.findings import Finding, Report
-from tightrope.report.common import cwe_ids
+from tightrope.report.common import cwe_ids, ways_out
 from tightrope.report.escape import markdown, markdown_code
 
 KIND_HEADINGS = {
@@ -80,6 +80,16 @@ def render(report: Report, *, title: str = "", max_chars: int = 0, more_where: s
             out += f"- …and {len(report.notes) - len(notes)} more\n"
         out += "\n</details>\n"
     s = report.summary()
-    out += (f"\n<sub>{s['files_scanned']} file(s), {s['lines_scanned']} line(s) scanned; "
-            f"{s['suppressed']} suppressed</sub>\n")
+    scanned = (markdown(report.checked) if report.checked
+               else f"{s['files_scanned']} file(s), {s['lines_scanned']} line(s) scanned")
+    out += f"\n<sub>{scanned}; {s['suppressed']} suppressed</sub>\n"
+    ways = ways_out(report.findings)
+    if ways:
+        out += "\n" + "<br>\n".join(_inline(way) for way in ways) + "\n"
     return out
+
+
+def _inline(text: str) -> str:
+    """Plain text with `code` spans: the prose escaped, each span as inline code."""
+    parts = text.split("`")
+    return "".join(markdown_code(p) if i % 2 else markdown(p) for i, p in enumerate(parts))

@@ -11,17 +11,20 @@
 
     note: skipped binary file assets/logo.png
     2 findings (1 blocking) in 3 files, 120 lines scanned; 1 suppressed
+    a false positive? add `# tightrope: allow RULE <reason>` on its line, or accept every …
+    to turn a rule off: `disable = ["RULE"]` in .tightrope.toml (or `[rules."RULE"] …
 
 Findings are grouped by file (sorted by line; a secret found commit by commit says which
 commit added it and whether it is still in HEAD), identity findings (a commit, no file) by
 commit, and findings with neither a path nor a commit (change-wide caps) last. Notes are
-always shown. Every piece of untrusted text goes through `escape.terminal`; colour (ANSI)
+always shown; a report that blocks ends with the ways out. Every piece of untrusted text goes through `escape.terminal`; colour (ANSI)
 is added only when `color=True`, after escaping; no line can read as a CI workflow command.
 """
 
 from __future__ import annotations
 
 from tightrope.findings import Confidence, Finding, Report, Severity
+from tightrope.report.common import ways_out
 from tightrope.report.escape import no_commands, terminal
 
 _RESET = "\x1b[0m"
@@ -44,8 +47,10 @@ def _plural(n: int, word: str) -> str:
 
 def summary_line(report: Report) -> str:
     s = report.summary()
-    line = (f"{_plural(s['findings'], 'finding')} ({s['blocking']} blocking) in "
-            f"{_plural(s['files_scanned'], 'file')}, {_plural(s['lines_scanned'], 'line')} scanned")
+    counts = f"{_plural(s['findings'], 'finding')} ({s['blocking']} blocking)"
+    if report.checked:
+        return f"{terminal(report.checked)}: {counts}"
+    line = (f"{counts} in {_plural(s['files_scanned'], 'file')}, {_plural(s['lines_scanned'], 'line')} scanned")
     if s["suppressed"]:
         line += f"; {s['suppressed']} suppressed"
     return line
@@ -116,4 +121,5 @@ def render(report: Report, *, color: bool = False) -> str:
     for note in report.notes:
         lines.append(paint(_DIM, "note: ") + terminal(note))
     lines.append(summary_line(report))
+    lines += [terminal(way) for way in ways_out(report.findings)]
     return no_commands("\n".join(lines)) + "\n"  # a path like `::error::x` printed in CI is text
