@@ -61,7 +61,8 @@ def test_a_copy_cut_at_a_truncated_snippet_edge_is_masked():
     key = t.huggingface_token()
     assert key[:10] not in Masker([key]).mask("x = " + key[:10] + "…")
     assert key[-10:] not in Masker([key]).mask("…" + key[-10:] + " y")
-    assert Masker(["password-value"]).mask("pass") == "pass"  # no cut, no edge matching
+    assert Masker(["password-value"]).mask("pass") == "pass"  # a short piece without a cut is a word
+    assert key[:12] not in Masker([key]).mask("x = " + key[:12])  # a snippet cut without an ellipsis
 
 
 def test_redact_masks_every_kind_of_finding_and_the_notes():

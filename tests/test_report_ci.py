@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import jsonschema
 import pytest
 
-from test_report import COMMIT, RAW_SECRET, full_report, make
+from test_report import COMMIT, PREVIEW, RAW_SECRET, full_report, make
 from tightrope.findings import Report, Severity
 from tightrope.report import codequality, github, gitlab_secrets, junit, markdown, text
 from tightrope.report.escape import markdown as md_escape
@@ -207,7 +207,7 @@ def test_gitlab_secret_report_matches_gitlab_schema_without_raw_secret():
     jsonschema.validate(data, GITLAB_SECRET_SCHEMA)
     assert [v["location"]["file"] for v in data["vulnerabilities"]] == ["docs/my notes/naïve 100%.md", "src/app.py"]
     assert all("raw_source_code_extract" not in v for v in data["vulnerabilities"])
-    assert RAW_SECRET not in out and "sk-p…6r (43 chars)" in out
+    assert RAW_SECRET not in out and PREVIEW[1:-1] in out
     assert data["scan"]["start_time"] == "2026-01-02T03:04:05"
 
 

@@ -78,7 +78,7 @@ class Masker:
 
     A value shorter than SHORT is masked only where it stands as a whole token, so a
     6-letter password does not turn `app.config` into a mask. A copy cut off at the edge
-    of a truncated snippet (`…`) is masked too.
+    of a truncated snippet (with or without `…`) is masked too.
     """
 
     def __init__(self, values: Iterable[str]) -> None:
@@ -110,20 +110,22 @@ class Masker:
 
 
 def _edge_spans(text: str, value: str) -> list[tuple[int, int]]:
-    """In a snippet cut with `…`: a prefix of `value` just before the cut, or a suffix
-    just after a leading cut."""
+    """In a snippet cut short: a prefix of `value` at its end, or a suffix of `value` at its
+    start. After a `…` a short piece counts; without one, only a piece of 2 * _EDGE_MIN or
+    more (a word like `pass` at the end of a text is not a cut password)."""
     spans = []
-    if text.endswith("…"):
-        body = text[:-1]
-        for k in range(min(len(value) - 1, len(body)), _EDGE_MIN - 1, -1):
-            if body.endswith(value[:k]):
-                spans.append(credential_run(body, len(body) - k, len(body)))
-                break
-    if text.startswith("…"):
-        for k in range(min(len(value) - 1, len(text) - 1), _EDGE_MIN - 1, -1):
-            if text.startswith(value[-k:], 1):
-                spans.append(credential_run(text, 1, 1 + k))
-                break
+    cut_end, cut_start = text.endswith("…"), text.startswith("…")
+    body = text[:-1] if cut_end else text
+    least = _EDGE_MIN if cut_end else 2 * _EDGE_MIN
+    for k in range(min(len(value) - 1, len(body)), least - 1, -1):
+        if body.endswith(value[:k]):
+            spans.append(credential_run(body, len(body) - k, len(body)))
+            break
+    skip, least = (1, _EDGE_MIN) if cut_start else (0, 2 * _EDGE_MIN)
+    for k in range(min(len(value) - 1, len(text) - skip), least - 1, -1):
+        if text.startswith(value[-k:], skip):
+            spans.append(credential_run(text, skip, skip + k))
+            break
     return spans
 
 

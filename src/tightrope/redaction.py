@@ -5,7 +5,8 @@ report, every finding's snippet and message (secret, pattern, dependency, identi
 and every note pass through one `Masker` that knows:
 - every value the secrets detectors find on the finding's source lines (when the caller
   knows them: the core does), in its snippet and in its message;
-- every credential inside a URL (`user:pass@`, `__token__:…@`, `oauth2:…@`).
+- every credential inside a URL (`user:pass@`, `__token__:…@`, `oauth2:…@`), read on the
+  whole source line too, so a copy a truncated snippet cuts off is masked as well.
 Each copy of a value is masked, widened to its whole credential-shaped run (see
 `tightrope.redact`). Running it twice changes nothing.
 """
@@ -16,7 +17,7 @@ import dataclasses
 from typing import Mapping
 
 from tightrope.findings import Finding, Report
-from tightrope.redact import Masker
+from tightrope.redact import URL_CREDENTIAL, Masker
 
 # (commit, path) -> {line number: added line text}; commit is "" for a net diff.
 Sources = Mapping[tuple[str, str], Mapping[int, str]]
@@ -42,6 +43,9 @@ def redact(report: Report, sources: Sources | None = None) -> Report:
     values: set[str] = set()
     for path, text in dict.fromkeys(texts):
         values.update(secret_values(path, text))
+        # a URL's password read on the whole source line, so that a copy cut off by a
+        # truncated snippet (where the closing `@` is gone) is still masked
+        values.update(m.group("password") for m in URL_CREDENTIAL.finditer(text))
     masker = Masker(values)
     report.findings = [dataclasses.replace(f, snippet=masker.mask(f.snippet), message=masker.mask(f.message))
                        for f in report.findings]
