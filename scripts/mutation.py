@@ -103,7 +103,7 @@ def recheck(previous: Path, timeout: float) -> int:
             with tempfile.TemporaryDirectory(prefix="tightrope-recheck-") as tmp:
                 work = Path(tmp)
                 committed_copy(work)
-                patch = s["diff"].split("--- mutation diff ---\n", 1)[-1]
+                patch = s["diff"].split("--- mutation diff ---\n", 1)[-1].rstrip("\n") + "\n"
                 subprocess.run(["git", "apply", "-"], cwd=work, input=patch, text=True, check=True)
                 env = {**os.environ, "PYTHONPATH": str(work / "src"), "SEMGREP_ENABLE_VERSION_CHECK": "0"}
                 try:
