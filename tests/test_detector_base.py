@@ -54,3 +54,20 @@ def test_a_refine_hook_decides_the_confidence():
     assert found("app.py", f'KEY = "{key}"') == [("secret.openai-api-key", Confidence.HIGH)]
     unmarked = key.replace("T3Blbk" + "FJ", "Q7xw" + "Rz2m")
     assert found("app.py", f'KEY = "{unmarked}"') == [("secret.openai-api-key", Confidence.MEDIUM)]
+
+
+def test_the_default_filters_drop_placeholders_and_judge_the_whole_value():
+    """Defaults every plain detector gets: the placeholder filter on (a sequential run is a
+    made-up value) and entropy over the whole value (body_start 0)."""
+    hf = [d for d in ALL if d.rule_id == "secret.huggingface-token"][0]
+    assert hf.placeholder_filter is True
+    assert found("app.py", 'HF = "hf_abcdefghijQzmXkwRtPvYnGbLdWsEuFoHc"') == []
+    mistral = [d for d in ALL if d.rule_id == "secret.mistral-api-key"]
+    assert {d.body_start for d in mistral} == {0}
+    assert found("app.py", f'MISTRAL_API_KEY = "{t.mistral_key(3)}"') == [("secret.mistral-api-key", Confidence.MEDIUM)]
+
+
+def test_a_finding_shows_a_redacted_preview_by_default():
+    key = t.anthropic_key(5)
+    [f] = secrets.scan_lines("app.py", [AddedLine(1, f'KEY = "{key}"')])
+    assert f.message == f"Anthropic API key {key[:4]}…{key[-2:]} ({len(key)} chars) added"
