@@ -48,6 +48,7 @@ def test_durations(text, value):
     ('[identity]\nmax_lifetime = "d"', "identity.max_lifetime"),
     ('[identity]\nmax_lifetime = "5y"', "identity.max_lifetime"),
     ('[identity]\nmax_lifetime = 30', "identity.max_lifetime"),
+    ('[identity]\nmax_lifetime = "3xd"', "identity.max_lifetime"),
     ("[caps]\nmax_files = -1", "caps.max_files"),
     ("[caps]\nmax_files = 1.5", "caps.max_files"),
     ('baseline = ""', "baseline"),
@@ -106,3 +107,9 @@ def test_where_the_policy_is_read_from(tmp_path):
     (tmp_path / ".tightrope.toml").write_bytes(b'fail_on = "\xff"\n')
     with pytest.raises(PolicyError, match="not UTF-8"):
         policy.load(tmp_path)
+
+
+def test_an_explicit_policy_file_of_any_name_is_read_as_a_policy(tmp_path):
+    for name in ("custom.toml", "team-policy.toml", "z.toml"):  # sorting before and after "pyproject.toml"
+        (tmp_path / name).write_text('fail_on = "critical"\n')
+        assert policy.load(None, tmp_path / name).fail_on == Severity.CRITICAL, name
