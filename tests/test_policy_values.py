@@ -38,7 +38,7 @@ def test_the_readme_caps_block_is_the_defaults():
     assert policy.from_text(readme_block("**The policy comes from the base commit.**"), "README").caps == policy.CapsPolicy()
 
 
-@pytest.mark.parametrize("text, value", [("1m", 60), ("12h", 43200), ("30d", 2592000), ("2w", 1209600)])
+@pytest.mark.parametrize("text, value", [("1m", 60), ("12h", 43200), ("30d", 2592000), ("2w", 1209600), ("07d", 604800)])
 def test_durations(text, value):
     assert policy.from_text(f'[identity]\nmax_lifetime = "{text}"\n', "x").identity.max_lifetime == value
 
