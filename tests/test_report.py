@@ -23,7 +23,7 @@ REPORT_SCHEMA = json.loads(
     (ROOT / "src/tightrope/report/tightrope-report.schema.json").read_text(encoding="utf-8"))
 
 RAW_SECRET = "sk-" + "proj-" + "".join(f"{c}{i % 10}" for i, c in enumerate("AbCdEfGhIjKlMnOpQrSt"))[:35]
-PREVIEW = "[sk-p…6r (43 chars)]"
+PREVIEW = "[sk-" + "proj-… (43 chars)]"
 COMMIT = "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b"
 
 
@@ -213,6 +213,7 @@ def test_json_shape_and_order():
         "snippet": f'key = "{PREVIEW}"', "title": "OpenAI API key",
         "help": "Load it from the environment or a secret manager; revoke this key.",
         "blocking": True, "commit": "", "tags": ["OWASP-A07:2021"],
+        "author": "", "date": "", "present_at_head": None,
     }
     evals = [f for f in data["findings"] if f["rule_id"] == "pattern.python.llm-output-to-eval"]
     assert evals[0]["cwe"] == ["CWE-95"]  # "CWE-95: Improper ..." normalised
@@ -315,7 +316,7 @@ def test_sarif_results():
     assert key["level"] == "error"
     assert key["message"] == {"text": "OpenAI API key added"}
     assert key["partialFingerprints"] == {
-        "tightrope/v1": fingerprint("secret.openai-api-key", "src/app.py", "v")}
+        "tightrope/v2": fingerprint("secret.openai-api-key", "src/app.py", "v")}
     assert key["properties"] == {"kind": "secret", "severity": "high", "confidence": "high", "blocking": True}
     assert key["locations"] == [{"physicalLocation": {
         "artifactLocation": {"uri": "src/app.py", "uriBaseId": "%SRCROOT%"},
@@ -396,4 +397,4 @@ def test_renderers_never_add_the_raw_secret(fmt, name):
         assert RAW_SECRET not in out
         assert RAW_SECRET[8:24] not in out  # nor a long piece of it
     if name == "full":
-        assert "sk-p…6r (43 chars)" in render(report, fmt)  # the preview is what shows
+        assert PREVIEW[1:-1] in render(report, fmt)  # the preview is what shows

@@ -168,8 +168,9 @@ def test_valid_checksum_is_never_dropped_by_heuristics():
 def test_message_uses_preview_and_snippet_is_redacted():
     key = t.anthropic_key()
     (f,) = scan("a.py", 'ANTHROPIC_API_KEY = "%s"' % key)
-    assert f.message == f"Anthropic API key {key[:4]}…{key[-2:]} ({len(key)} chars) added"
-    assert f.snippet == f'ANTHROPIC_API_KEY = "[{key[:4]}…{key[-2:]} ({len(key)} chars)]"'
+    prefix = "sk-ant-" + "api03-"  # the public prefix is all a preview shows
+    assert f.message == f"Anthropic API key {prefix}… ({len(key)} chars) added"
+    assert f.snippet == f'ANTHROPIC_API_KEY = "[{prefix}… ({len(key)} chars)]"'
 
 
 def test_two_secrets_on_one_line_are_both_redacted_in_both_snippets():

@@ -12,7 +12,7 @@ import importlib
 import sys
 
 from tightrope import __version__
-from tightrope.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, TightropeError
+from tightrope.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, Terminated, TightropeError
 
 # command -> the front-end module that registers it. Only the module of the command being
 # run is imported (a hook's start-up pays for one front end, not all of them).
@@ -60,7 +60,25 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _raise_terminated(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+def _catch_stop_signals() -> None:
+    """SIGTERM/SIGHUP (CI cancelling a job, a closed terminal) become an exception, so
+    cleanup runs as it does for Ctrl-C instead of the process dying mid-scan."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _raise_terminated)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _catch_stop_signals()
     try:
         argv = sys.argv[1:] if argv is None else argv
         parser = build_parser(argv[0] if argv else None)
@@ -77,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tightrope: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Terminated as e:
+        print(f"tightrope: stopped by signal {e.signum}; temporary files removed", file=sys.stderr)
+        return 128 + e.signum
     except BrokenPipeError:
         return 0
     except Exception as e:  # an internal error: say so, name the type, never echo data

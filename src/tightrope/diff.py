@@ -113,6 +113,8 @@ class FileChange:
     added: AddedLines = field(default_factory=AddedLines)
     skipped: str = ""  # why this file's content was not scanned ("binary file", …)
     undecodable_lines: int = 0  # lines that were not UTF-8 (decoded with U+FFFD)
+    old_blob: str = ""  # blob ids from the `index` line (`git diff --full-index`)
+    blob: str = ""
 
     @property
     def is_scannable(self) -> bool:
@@ -281,15 +283,64 @@ def _header_line(change: FileChange, line: bytes) -> None:
         change.path = unquote_path(line[len(b"copy to "):])
     elif line.startswith(b"index ") and line.endswith(_SUBMODULE_MODE):
         change.skipped = "submodule"
+    elif line.startswith(b"index "):
+        ids = line[6:].split(b" ")[0].split(b"..")
+        if len(ids) == 2:
+            change.old_blob, change.blob = (i.decode() if i.strip(b"0") else "" for i in ids)
     elif line.startswith(b"Binary files ") or line.startswith(b"GIT binary patch"):
         change.skipped = "binary file"
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def decode_text(content: bytes) -> str | None:
+    """Text judged by content, not by git's binary heuristic or .gitattributes: UTF-8/16/32
+    with a BOM, or UTF-8 where control characters (a NUL or two) are rare. None: binary."""
+    for bom, codec in _BOMS:
+        if content.startswith(bom):
+            try:
+                return content[len(bom):].decode(codec)
+            except UnicodeDecodeError:
+                return None
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text if len(_CONTROL.findall(text)) * 20 <= len(text) else None
+
+
+def text_lines(text: str) -> list[str]:
+    lines = text.replace("\r\n", "\n").split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def added_between(old: str, new: str) -> list[AddedLine]:
+    """Lines of `new` that `old` does not have (as many times as they are new), numbered
+    in `new`: the added lines of a change git would not diff as text. Linear time."""
+    counts: dict[str, int] = {}
+    for line in text_lines(old):
+        counts[line] = counts.get(line, 0) + 1
+    added = []
+    for number, line in enumerate(text_lines(new), start=1):
+        if counts.get(line, 0):
+            counts[line] -= 1
+        else:
+            added.append(AddedLine(number, line))
+    return added
+
+
 def whole_file_as_added(path: str, content: bytes) -> FileChange:
-    """A file's content seen as one big addition (for `scan --all`)."""
+    """A file's content seen as one big addition (for `scan --all`), judged by content."""
     change = FileChange(path=path, status="added")
-    if b"\0" in content[:8192]:
-        change.skipped = "binary file"
+    if b"\0" in content[:8192] or content[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = decode_text(content)
+        if text is None:
+            change.skipped = "binary file"
+        else:
+            change.added = added_between("", text)
         return change
     for number, raw in enumerate(content.split(b"\n"), start=1):
         _add_line(change, number, raw)

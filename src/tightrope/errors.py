@@ -41,3 +41,12 @@ class ForgeError(TightropeError):
     def __init__(self, message: str, hint: str = "", *, exit_code: int = EXIT_USAGE) -> None:
         super().__init__(message, hint)
         self.exit_code = exit_code
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised in the main thread so that every `finally` and
+    TemporaryDirectory runs (no post-change copy of a file is left behind)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from tightrope.diff import FileChange, parse_diff, whole_file_as_added
+from tightrope.diff import FileChange, added_between, decode_text, parse_diff, whole_file_as_added
 from tightrope.errors import GitError, UsageError
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 INDEX = ":"  # ChangeSet.rev for content read from the index
 _DIFF_FLAGS = [
     "--no-color", "--no-ext-diff", "--no-textconv", "-U0", "-M", "--submodule=short",
-    "--src-prefix=a/", "--dst-prefix=b/", "--ignore-submodules=none",
+    "--src-prefix=a/", "--dst-prefix=b/", "--ignore-submodules=none", "--full-index",
 ]
 
 
@@ -68,11 +68,14 @@ class ChangeSet:
     """
 
     changes: list[FileChange]
-    source: str  # staged | range | patch | all | commit
+    source: str  # staged | range | patch | all | commit | history
     root: Path | None = None
     rev: str = ""
     notes: list[str] = field(default_factory=list)
-    base: str | None = None
+    base: str | None = None  # the commit whose policy, baseline and signers judge the change
+    # `git log` revision arguments: the commits whose own added lines are scanned one by
+    # one (a range, a push, history), so that nothing added and removed again slips past.
+    history: tuple[str, ...] = ()
 
     def read_files(self, paths: list[str]) -> dict[str, bytes]:
         """Post-change content of `paths` from the index or the head commit (never the work tree)."""
@@ -142,7 +145,7 @@ def _has_head(root: Path) -> bool:
 def staged(root: Path) -> ChangeSet:
     base = "HEAD" if _has_head(root) else EMPTY_TREE
     data = run_git(root, "diff", "--cached", *_DIFF_FLAGS, base, "--")
-    return ChangeSet(parse_diff(data), "staged", root, INDEX)
+    return ChangeSet(_judged(root, parse_diff(data)), "staged", root, INDEX)
 
 
 def commit_range(root: Path, spec: str) -> ChangeSet:
@@ -162,11 +165,29 @@ def commit_range(root: Path, spec: str) -> ChangeSet:
                 "fetch more history: `git fetch --unshallow` (or `fetch-depth: 0` in CI)",
             )
         merge_base = EMPTY_TREE  # unrelated histories: everything in HEAD is new
-    changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, merge_base, head, "--"))
-    cs = ChangeSet(changes, "range", root, head, base=trusted)
+    changes = _judged(root, parse_diff(run_git(root, "diff", *_DIFF_FLAGS, merge_base, head, "--")))
+    cs = ChangeSet(changes, "range", root, head, base=trusted, history=(head, f"^{base}"))
     if merge_base == head:
         cs.notes.append(f"empty range {spec}: nothing to scan")
     return cs
+
+
+def history(root: Path, spec: str) -> ChangeSet:
+    """Every commit `spec` names (`--all`, a revision, or `A..B`), scanned commit by commit."""
+    if spec == "--all":
+        revs: tuple[str, ...] = ("--all",)
+    elif ".." in spec:
+        sep = "..." if "..." in spec else ".."
+        base, head = spec.split(sep, 1)
+        revs = (resolve(root, head or "HEAD"), f"^{resolve(root, base or 'HEAD')}")
+    else:
+        revs = (resolve(root, spec),)
+    head = resolve(root, "HEAD") if _has_head(root) else ""
+    return ChangeSet([], "history", root, head, history=revs)
+
+
+def count_commits(root: Path, revs: tuple[str, ...]) -> int:
+    return int(run_git(root, "rev-list", "--count", *revs, "--").strip() or 0)
 
 
 def unpushed(root: Path, remote: str, local: str = "HEAD") -> ChangeSet:
@@ -177,8 +198,9 @@ def unpushed(root: Path, remote: str, local: str = "HEAD") -> ChangeSet:
         return ChangeSet([], "range", root, head, ["nothing to push: nothing to scan"])
     parents = run_git(root, "rev-list", "--parents", "-n", "1", shas[0].decode()).split()[1:]
     base = parents[0].decode() if parents else EMPTY_TREE
-    changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, base, head, "--"))
-    return ChangeSet(changes, "range", root, head, base=None if base == EMPTY_TREE else base)
+    changes = _judged(root, parse_diff(run_git(root, "diff", *_DIFF_FLAGS, base, head, "--")))
+    return ChangeSet(changes, "range", root, head, base=None if base == EMPTY_TREE else base,
+                     history=(head, "--not", f"--remotes={remote}"))
 
 
 def last_commit(root: Path) -> ChangeSet:
@@ -187,7 +209,7 @@ def last_commit(root: Path) -> ChangeSet:
     head = resolve(root, "HEAD")
     parents = run_git(root, "rev-list", "--parents", "-n", "1", head).split()[1:]
     parent = parents[0].decode() if parents else EMPTY_TREE
-    changes = parse_diff(run_git(root, "diff", *_DIFF_FLAGS, parent, head, "--"))
+    changes = _judged(root, parse_diff(run_git(root, "diff", *_DIFF_FLAGS, parent, head, "--")))
     cs = ChangeSet(changes, "commit", root, head)
     if not parents and run_git(root, "rev-parse", "--is-shallow-repository").strip() == b"true":
         cs.notes.append(f"{head[:12]} has no parent in this shallow clone, so its whole tree was scanned as added; "
@@ -223,6 +245,158 @@ def tracked_files(root: Path, only: set[str] | None = None) -> ChangeSet:
     changes = [whole_file_as_added(p, blobs.get(p, b"")) for p in paths]
     changes += [FileChange(path=s, status="added", skipped="submodule") for s in submodules]
     return ChangeSet(changes, "all", root, INDEX)
+
+
+class BlobReader:
+    """One `git cat-file --batch` process for many reads (blob ids or `rev:path`)."""
+
+    def __init__(self, root: Path) -> None:
+        self._proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def read(self, spec: str) -> bytes | None:
+        assert self._proc.stdin and self._proc.stdout
+        self._proc.stdin.write(spec.encode("utf-8", "surrogateescape") + b"\n")
+        self._proc.stdin.flush()
+        header = self._proc.stdout.readline().split(b" ")
+        if len(header) != 3:
+            return None
+        data = self._proc.stdout.read(int(header[2]) + 1)[:-1]
+        return data if header[1] == b"blob" else None
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.stdin.close()  # type: ignore[union-attr]
+            self._proc.wait()
+
+    def __enter__(self) -> "BlobReader":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def judge_binary(reader: BlobReader, change: FileChange) -> None:
+    """git called this change binary (a NUL byte, UTF-16, `.gitattributes` `-diff` or
+    `binary`): decide by content. Text is scanned like any diff; what stays binary keeps
+    `skipped` and is reported as not scanned."""
+    new = reader.read(change.blob) if change.blob else None
+    text = decode_text(new) if new is not None else None
+    if text is None:
+        return
+    old = reader.read(change.old_blob) if change.old_blob else b""
+    change.added = added_between(decode_text(old or b"") or "", text)
+    change.skipped = ""
+
+
+def _judged(root: Path, changes: list[FileChange]) -> list[FileChange]:
+    binaries = [c for c in changes if c.skipped == "binary file" and c.blob]
+    if binaries:
+        with BlobReader(root) as reader:
+            for c in binaries:
+                judge_binary(reader, c)
+    return changes
+
+
+@dataclass
+class Commit:
+    sha: str
+    author: str
+    date: str  # author date, ISO 8601
+    changes: list[FileChange]
+
+
+_COMMIT_MARK = b"\0tightrope-commit "
+
+
+_MUST_PARSE = re.compile(rb"^(?:Binary files |GIT binary patch|rename from |copy from )", re.MULTILINE)
+
+
+def log_commits(root: Path, revs: tuple[str, ...] | list[str], reader: BlobReader | None = None,
+                keywords: "re.Pattern[bytes] | None" = None, renames: bool = True) -> Iterator[Commit]:
+    """Each commit of `revs` (oldest first) with the lines it adds over its first parent,
+    from ONE `git log -p` stream read commit by commit (memory: the largest commit).
+    Merge commits bring nothing of their own here (their side's commits are listed).
+
+    With `keywords` (a pattern of lower-case bytes), only the files whose patch matches
+    one of them (or that are binary or renamed, judged separately) are parsed.
+    `renames=False` (a whole history): a moved file is a deleted and an added blob, and
+    the added blob was already scanned at its old path unless that path was excluded."""
+    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+    flags = _DIFF_FLAGS if renames else [f for f in _DIFF_FLAGS if f != "-M"] + ["--no-renames"]
+    cmd = ["git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "log", "--reverse", "--topo-order",
+           "-p", "--format=%x00tightrope-commit %H%x1f%an%x1f%aI", *flags, *revs, "--"]
+    import tempfile
+
+    errors = tempfile.TemporaryFile()  # git's messages (never content); a pipe could fill up
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=errors, env=env)
+    assert proc.stdout is not None
+    _widen_pipe(proc.stdout.fileno())
+    try:
+        for header, data in _split_commits(proc.stdout):
+            yield _commit(header, data, reader, keywords)
+        if proc.wait() != 0:
+            errors.seek(0)
+            raise GitError(f"git log failed: {errors.read().decode(errors='replace').strip()}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        errors.close()
+
+
+def _widen_pipe(fd: int, size: int = 1 << 20) -> None:
+    """Let git run ahead of the parser (Linux: the pipe holds 1 MiB instead of 64 KiB)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), size)
+    except (ImportError, OSError):
+        pass  # another OS, or over /proc/sys/fs/pipe-max-size: the default pipe works too
+
+
+def _split_commits(stream, block: int = 1 << 20) -> Iterator[tuple[bytes, bytes]]:
+    """(header, patch) per commit from `git log` output read in large blocks; each byte is
+    searched once, and only the commit being read is held."""
+    buf, scan = bytearray(), 1
+    while True:
+        more = stream.read(block)
+        buf += more
+        start = 0
+        at = buf.find(_COMMIT_MARK, scan)
+        while at >= 0:
+            yield _header_and_patch(buf, start, at)
+            start = at
+            at = buf.find(_COMMIT_MARK, at + 1)
+        if not more:
+            if len(buf) > start:
+                yield _header_and_patch(buf, start, len(buf))
+            return
+        del buf[:start]
+        scan = max(1, len(buf) - len(_COMMIT_MARK) + 1)
+
+
+def _header_and_patch(buf: bytearray, start: int, end: int) -> tuple[bytes, bytes]:
+    nl = buf.find(b"\n", start, end)
+    nl = end if nl < 0 else nl
+    return bytes(buf[start + len(_COMMIT_MARK):nl]), bytes(buf[nl + 1:end])
+
+
+_FILE_DIFF = re.compile(rb"^(?=diff --git )", re.MULTILINE)
+
+
+def _commit(header: bytes, data: bytes, reader: BlobReader | None,
+            keywords: "re.Pattern[bytes] | None") -> Commit:
+    sha, author, date = (header.split(b"\x1f") + [b"", b""])[:3]
+    if keywords is not None:  # only the files whose patch holds a keyword are parsed
+        data = b"".join(part for part in _FILE_DIFF.split(data)
+                        if keywords.search(part.lower()) or _MUST_PARSE.search(part))
+    changes = parse_diff(data) if data else []
+    if reader is not None:
+        for c in changes:
+            if c.skipped == "binary file" and c.blob:
+                judge_binary(reader, c)
+    return Commit(sha.decode(), author.decode("utf-8", "replace"), date.decode(), changes)
 
 
 _DIFF_HEADER = re.compile(rb"^(?:diff --git |--- |\+\+\+ |@@ )", re.MULTILINE)

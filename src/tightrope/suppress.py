@@ -1,6 +1,6 @@
 """Accepted findings: inline `tightrope: allow <rule> <reason>` comments and the baseline file.
 
-A baseline holds fingerprints only (a keyed hash, no plaintext, no line numbers), so it
+A baseline holds fingerprints only (a slow salted hash, no plaintext, no line numbers), so it
 can be committed; a changed secret on a baselined line gets a new fingerprint and is
 reported again.
 """
@@ -17,7 +17,7 @@ from tightrope.findings import Finding
 
 _ALLOW = re.compile(r"tightrope:\s*allow\s+(?P<rules>[\w.*\-]+(?:\s*,\s*[\w.*\-]+)*)(?P<reason>[^\n]*)")
 _DETECT_SECRETS_PRAGMA = "pragma: allowlist secret"
-BASELINE_VERSION = 1
+BASELINE_VERSION = 2  # 2: scrypt fingerprints (1 was a fast HMAC; regenerate)
 
 
 def inline_allowed(finding: Finding, line_text: str) -> bool | str:

@@ -19,6 +19,10 @@ def add_scan_arguments(p: argparse.ArgumentParser) -> None:
     what.add_argument("--range", metavar="BASE..HEAD", help="a commit range (what CI uses)")
     what.add_argument("--patch", metavar="FILE", help="a unified diff from FILE, or - for stdin")
     what.add_argument("--all", action="store_true", help="every tracked file as if newly added")
+    what.add_argument("--history", nargs="?", const="HEAD", metavar="REV-RANGE",
+                      help="secrets in every commit's added lines (default: all HEAD reaches; or A..B), "
+                           "each finding with its commit, author, date and whether it is still at HEAD")
+    what.add_argument("--all-refs", action="store_true", help="--history over every branch and tag")
     p.add_argument("-C", dest="repo", default=".", metavar="DIR", help="the repository (default: .)")
     p.add_argument("--policy", metavar="FILE", help="policy file, or - for stdin (default: .tightrope.toml or "
                    "pyproject's [tool.tightrope], read from the range's base commit for --range and pre-push)")
@@ -57,6 +61,8 @@ def select_changes(args: argparse.Namespace):
             root = None  # a patch needs no repository
         return gitio.patch(data, root)
     root = gitio.repo_root(args.repo)
+    if args.history or args.all_refs:
+        return gitio.history(root, "--all" if args.all_refs else args.history)
     if args.range:
         return gitio.commit_range(root, args.range)
     if args.all:
@@ -111,7 +117,7 @@ def _read_patch(name: str) -> bytes:
         raise UsageError(f"cannot read patch {name}: {e.strerror}", "give a readable file, or - for stdin")
 
 
-def parse_scanners(text: str) -> tuple[str, ...]:
+def parse_scanners(text: str, *, history: bool = False) -> tuple[str, ...]:
     from tightrope.core import SCANNERS
 
     names = tuple(s.strip() for s in text.split(",") if s.strip())
@@ -119,7 +125,29 @@ def parse_scanners(text: str) -> tuple[str, ...]:
     if unknown or not names:
         raise UsageError(f"unknown scanner(s): {', '.join(unknown) or '(none given)'}",
                          f"choose from {', '.join(SCANNERS)}")
+    if history:  # what history holds that matters is secrets: code and dependencies are judged at HEAD
+        if text != DEFAULT_SCANNERS and names != ("secrets",):
+            raise UsageError("--history scans secrets only", "drop --scanners, or use --scanners secrets")
+        return ("secrets",)
     return names
+
+
+def history_progress():
+    """A progress line on a terminal (stderr), nothing in CI logs or pipes."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.1 or done == total:
+            last[0] = now
+            sys.stderr.write(f"\rtightrope: scanning history {done}/{total} commits" + ("\n" if done == total else ""))
+            sys.stderr.flush()
+
+    return show
 
 
 def output_pairs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
@@ -134,8 +162,10 @@ def output_pairs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
 
 
 def emit(report, pairs: list[tuple[str, str | None]]) -> None:
+    from tightrope.redaction import redact
     from tightrope.report import render
 
+    redact(report)  # whichever front end built it: nothing unmasked reaches a renderer
     for fmt, out in pairs:
         if out is None:
             color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -157,14 +187,15 @@ def landing_branch(args: argparse.Namespace, root: Path) -> str:
     return resolve(root, base_name, getattr(args, "branch", None) or remote)
 
 
-def check(changeset, args: argparse.Namespace, scanners: tuple[str, ...], *, use_baseline: bool = True):
+def check(changeset, args: argparse.Namespace, scanners: tuple[str, ...], *, use_baseline: bool = True,
+          progress=None):
     """The core's report on a change set, judged with the trust material of its base, plus
     `policy.changed` when a range edits that material."""
     from tightrope import core
     from tightrope.trust import load_trust, policy_changes
 
     trust = load_trust(changeset.root, base=changeset.base, explicit=args.policy, use_baseline=use_baseline)
-    report = core.check(changeset, trust.policy, scanners=scanners, baseline=trust.baseline)
+    report = core.check(changeset, trust.policy, scanners=scanners, baseline=trust.baseline, progress=progress)
     if changeset.base and changeset.root is not None:
         report.findings += policy_changes(trust, changeset.rev, landing_branch(args, changeset.root))
         report.notes.append(f"policy and baseline read from the {trust.source}")
@@ -173,7 +204,8 @@ def check(changeset, args: argparse.Namespace, scanners: tuple[str, ...], *, use
 
 def run(args: argparse.Namespace) -> int:
     pairs = output_pairs(args)
-    scanners = parse_scanners(args.scanners)
-    report = check(select_changes(args), args, scanners, use_baseline=not args.no_baseline)
+    scanners = parse_scanners(args.scanners, history=bool(args.history or args.all_refs))
+    report = check(select_changes(args), args, scanners, use_baseline=not args.no_baseline,
+                   progress=history_progress())
     emit(report, pairs)
     return EXIT_BLOCKING if report.blocking else EXIT_OK

@@ -8,7 +8,8 @@ breaking change.
     {
       "version": "<tightrope version>",
       "findings": [ {rule_id, kind, severity, confidence, path, line, end_line, message,
-                     cwe, fingerprint, snippet, title, help, blocking, commit, tags}, ... ],
+                     cwe, fingerprint, snippet, title, help, blocking, commit, tags,
+                     author, date, present_at_head}, ... ],
       "notes": ["skipped binary file ...", ...],
       "summary": {findings, blocking, suppressed, files_scanned, lines_scanned,
                   by_kind, by_severity}
@@ -47,6 +48,9 @@ def finding_dict(f: Finding) -> dict:
         "blocking": f.blocking,
         "commit": f.commit,
         "tags": list(f.tags),
+        "author": f.author,
+        "date": f.date,
+        "present_at_head": f.present_at_head,
     }
 
 

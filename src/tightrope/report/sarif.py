@@ -6,7 +6,7 @@ hint, text and markdown), `properties.tags` (security, CWE, external/cwe/cwe-N, 
 finding's own tags such as OWASP categories), `properties["security-severity"]` (GitHub's
 bands: 9.5 critical, 8.0 high, 5.5 medium, 3.0 low, 0.0 info) and `properties.precision`.
 
-Results carry `partialFingerprints["tightrope/v1"]` (our line-shift-stable fingerprint),
+Results carry `partialFingerprints["tightrope/v2"]` (our line-shift-stable fingerprint),
 the relative path percent-encoded per RFC 3986 under uriBaseId %SRCROOT%, and the region
 with the already-redacted snippet. SARIF forbids line 0, so a finding without a line gets
 no region, and a finding without a path (identity findings about a commit, change-wide
@@ -28,7 +28,7 @@ from tightrope.report.common import cwe_ids
 from tightrope.report.escape import json_dumps
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-FINGERPRINT_KEY = "tightrope/v1"
+FINGERPRINT_KEY = "tightrope/v2"
 SRCROOT = "%SRCROOT%"
 
 SECURITY_SEVERITY = {
@@ -124,6 +124,12 @@ def _result(f: Finding, rule_index: int) -> dict:
     }
     if f.commit:
         properties["commit"] = f.commit
+    if f.author:
+        properties["author"] = f.author
+    if f.date:
+        properties["date"] = f.date
+    if f.present_at_head is not None:
+        properties["presentAtHead"] = f.present_at_head
     result: dict = {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index,

@@ -12,7 +12,8 @@
     note: skipped binary file assets/logo.png
     2 findings (1 blocking) in 3 files, 120 lines scanned; 1 suppressed
 
-Findings are grouped by file (sorted by line), identity findings (those with a commit) by
+Findings are grouped by file (sorted by line; a secret found commit by commit says which
+commit added it and whether it is still in HEAD), identity findings (a commit, no file) by
 commit, and findings with neither a path nor a commit (change-wide caps) last. Notes are
 always shown. Every piece of untrusted text goes through `escape.terminal`; colour (ANSI)
 is added only when `color=True`, after escaping; no line can read as a CI workflow command.
@@ -73,6 +74,13 @@ def render(report: Report, *, color: bool = False) -> str:
         if f.blocking:
             line += "  " + paint(_BOLD, "(blocking)")
         out = [line]
+        if f.commit and f.path:  # a secret found commit by commit: which commit, is it still there
+            origin = "added in commit " + terminal(f.commit[:12])
+            if f.author or f.date:
+                origin += " by " + terminal(f.author or "?") + (", " + terminal(f.date) if f.date else "")
+            if f.present_at_head is not None:
+                origin += "; " + ("still in HEAD" if f.present_at_head else "no longer in HEAD, still in history")
+            out.append(_DETAIL + origin)
         if f.snippet:
             out.append(_DETAIL + paint(_DIM, terminal(f.snippet)))
         if f.help:
@@ -85,10 +93,10 @@ def render(report: Report, *, color: bool = False) -> str:
     by_commit: dict[str, list[Finding]] = {}
     general: list[Finding] = []
     for f in sorted(report.findings, key=Finding.sort_key):
-        if f.commit:
-            by_commit.setdefault(f.commit, []).append(f)
-        elif f.path:
+        if f.path:
             by_file.setdefault(f.path, []).append(f)
+        elif f.commit:
+            by_commit.setdefault(f.commit, []).append(f)
         else:
             general.append(f)
 

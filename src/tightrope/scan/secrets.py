@@ -30,7 +30,7 @@ from typing import Optional, Sequence
 
 from tightrope.diff import AddedLine, AddedLines
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
-from tightrope.redact import preview, redact_line
+from tightrope.redact import Masker, preview
 
 from .lazy_regex import lazy
 from . import secret_filters as sf
@@ -183,6 +183,13 @@ def _detectors_for(low: str) -> list:
     return [DETECTORS[i] for i in sorted(wanted)]
 
 
+def secret_values(path: str, text: str) -> list[str]:
+    """Every value the detectors judge a secret on one line of `path` (no context lines):
+    what the report's redactor masks in every finding, whichever scanner made it."""
+    found = _scan_line(path, text, None, sf.is_lock_file(path), False, in_tests=False)  # mask eagerly
+    return [v for c in found for v in (c.secret, c.fingerprint_value)]
+
+
 def _span(m: re.Match) -> tuple[int, int]:
     if "secret" in m.re.groupindex and m.group("secret") is not None:
         return m.span("secret")
@@ -289,12 +296,6 @@ def _under_encrypted_data(lines: Sequence[AddedLine], i: int) -> bool:
 
 # ------------------------------------------------------------------ findings
 
-def _redact_all(text: str, secrets: list[str]) -> str:
-    for s in sorted(set(secrets), key=len, reverse=True):
-        text = redact_line(text, s)
-    return text
-
-
 def _trim(snippet: str, focus: str) -> str:
     snippet = snippet.strip()
     if len(snippet) <= SNIPPET_MAX:
@@ -307,7 +308,7 @@ def _trim(snippet: str, focus: str) -> str:
 
 def _findings(path: str, line: AddedLine, candidates: list[_Candidate]) -> list[Finding]:
     secrets = [c.secret for c in candidates] + [c.fingerprint_value for c in candidates]
-    snippet = _redact_all(line.text, secrets)
+    snippet = Masker(secrets).mask(line.text)
     out = []
     for c in candidates:
         what = f"{c.title} {preview(c.secret)} added" if c.show_preview else f"{c.title} added"
