@@ -94,23 +94,28 @@ def run_target(name: str, work: Path, timeout: float) -> dict:
 def recheck(previous: Path, timeout: float) -> int:
     """Run each survivor of an earlier --json result against the targets' tests as they are
     now (one `git apply` of its diff to a fresh committed copy each): which are killed now."""
+    def fails(tests: tuple[str, ...], diff: str) -> bool:
+        with tempfile.TemporaryDirectory(prefix="tightrope-recheck-") as tmp:
+            work = Path(tmp)
+            committed_copy(work)
+            if diff:
+                patch = diff.split("--- mutation diff ---\n", 1)[-1].rstrip("\n") + "\n"
+                subprocess.run(["git", "apply", "-"], cwd=work, input=patch, text=True, check=True)
+            env = {**os.environ, "PYTHONPATH": str(work / "src"), "SEMGREP_ENABLE_VERSION_CHECK": "0"}
+            try:
+                return subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+                                      cwd=work, env=env, capture_output=True, timeout=timeout).returncode != 0
+            except subprocess.TimeoutExpired:
+                return True
+
     left = 0
     for r in json.loads(previous.read_text(encoding="utf-8")):
         name = next(n for n, (module, _) in TARGETS.items() if module == r["module"])
         tests = TARGETS[name][1]
+        if fails(tests, ""):
+            raise SystemExit(f"mutation: {name}: the tests fail without any mutation")
         for s in r["survived"]:
-            with tempfile.TemporaryDirectory(prefix="tightrope-recheck-") as tmp:
-                work = Path(tmp)
-                committed_copy(work)
-                patch = s["diff"].split("--- mutation diff ---\n", 1)[-1].rstrip("\n") + "\n"
-                subprocess.run(["git", "apply", "-"], cwd=work, input=patch, text=True, check=True)
-                env = {**os.environ, "PYTHONPATH": str(work / "src"), "SEMGREP_ENABLE_VERSION_CHECK": "0"}
-                try:
-                    proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
-                                          cwd=work, env=env, capture_output=True, timeout=timeout)
-                    killed = proc.returncode != 0
-                except subprocess.TimeoutExpired:
-                    killed = True
+            killed = fails(tests, s["diff"])
             left += not killed
             print(f"{'killed' if killed else 'SURVIVES'}: {r['module']}:{s['line']} {s['operator']}")
     print(f"{left} still survive")

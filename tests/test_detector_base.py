@@ -70,4 +70,4 @@ def test_the_default_filters_drop_placeholders_and_judge_the_whole_value():
 def test_a_finding_shows_a_redacted_preview_by_default():
     key = t.anthropic_key(5)
     [f] = secrets.scan_lines("app.py", [AddedLine(1, f'KEY = "{key}"')])
-    assert f.message == f"Anthropic API key {key[:4]}…{key[-2:]} ({len(key)} chars) added"
+    assert f.message == f"Anthropic API key {key[:13]}… ({len(key)} chars) added"  # the public prefix only
