@@ -98,6 +98,13 @@ def test_named_human_wants_delegated_by_and_signed_wants_a_delegation(keys):
     assert judge(keys, f"x\n\n{TAGGED}Delegated-by: {ADA}\n", level="signed")[0] == ["missing-delegation"]
 
 
+def test_the_message_names_the_agent_evidence(keys):
+    _, found, _ = judge(keys, "x\n\nAgent: claude-code\n", level="named-human")
+    assert [f.message for f in found] == [
+        "0123456789ab agent change: agent commit (Agent: claude-code) has no Assisted-by trailer",
+        "0123456789ab agent change: agent commit (Agent: claude-code) names no human: Delegated-by is missing"]
+
+
 def test_a_human_commit_is_not_judged(keys):
     assert judge(keys, "human change\n")[0] == []
 
@@ -151,7 +158,9 @@ def test_human_agent_and_repository_must_match(keys, token):
     assert judge(keys, signed_msg(token, human="Eve <eve@example.com>"))[0] == ["delegation-human-mismatch"]
     assert judge(keys, signed_msg(token, human="Ada Lovelace <ADA@Example.com>"))[0] == []
     codex = f"x\n\nAssisted-by: codex\nDelegated-by: {ADA}\nDelegation: {token}\n"
-    assert judge(keys, codex)[0] == ["delegation-agent-mismatch"]
+    rules, found, _ = judge(keys, codex)
+    assert rules == ["delegation-agent-mismatch"]
+    assert "for agent 'claude-code', this commit was made by 'codex'" in found[0].message
     assert judge(keys, signed_msg(token), repository="")[0] == ["delegation-repository-mismatch"]
     assert judge(keys, signed_msg(token), repository="example.com/acme/ap")[0] == ["delegation-repository-mismatch"]
 
@@ -208,7 +217,7 @@ def test_path_scope_names_the_first_path_outside_and_counts_the_rest(keys, token
     _, found, _ = judge(keys, signed_msg(token), facts(files=("src/a.py", "docs/x.md")))
     assert found[0].path == "docs/x.md" and found[0].message.endswith("docs/x.md is outside the delegation's paths src/*")
     _, found, _ = judge(keys, signed_msg(token), facts(files=("docs/x.md", "src/a.py", "etc/y", "src/b/c.py")))
-    assert "docs/x.md (and 2 more) is outside" in found[0].message
+    assert "docs/x.md (and 2 more) is outside" in found[0].message and found[0].path == "docs/x.md"
 
 
 # --- signatures on the commit ---------------------------------------------------------------------
