@@ -176,6 +176,12 @@ def test_revoked(keys, token):
 EXP = T0 + 7 * DAY
 
 
+def test_the_documented_clock_skew_is_300_seconds(keys, token):
+    """README: clocks may disagree by 300 s, not one second more."""
+    assert judge(keys, signed_msg(token), facts(date=T0 + DAY, at=EXP + 300))[0] == []
+    assert judge(keys, signed_msg(token), facts(date=T0 + DAY, at=EXP + 301))[0] == ["delegation-expired"]
+
+
 @pytest.mark.parametrize("date, at, expect", [
     (T0 + DAY, EXP + CLOCK_SKEW, None),                      # judged at the last second allowed
     (T0 + DAY, EXP + CLOCK_SKEW + 1, "expired at"),          # one second later
