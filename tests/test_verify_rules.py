@@ -86,6 +86,8 @@ def test_invented_vendor_identity_is_medium_confidence(vkeys):
     assert [(f.rule_id, f.confidence) for f in found] == [("identity.invented-vendor-identity", Confidence.MEDIUM)]
     _, found, _ = judge(vkeys, "x\n\nAssisted-by: claude-code\nDelegated-by: Ada\n", level="trailers")
     assert [(f.rule_id, f.confidence) for f in found] == [("identity.malformed-trailer", Confidence.HIGH)]
+    _, found, _ = judge(vkeys, "x" * (trailers.MAX_MESSAGE + 1), level="trailers")
+    assert [(f.rule_id, f.confidence) for f in found] == [("identity.input-too-large", Confidence.HIGH)]
 
 
 def test_named_human_wants_delegated_by_and_signed_wants_a_delegation(vkeys):
@@ -203,6 +205,10 @@ def test_lifetime_boundary(vkeys, token):
     rules, found, _ = judge(vkeys, signed_msg(token), max_lifetime=7 * DAY - 1)
     assert rules == ["delegation-too-long"]
     assert "valid for 7 days; the policy allows 6 (identity.max_lifetime)" in found[0].message
+    # whole days, rounded down: 60 days less a minute is "59", a 6-day policy "6"
+    long = delegation.make(ADA, "claude-code", REPO, ("agent/*",), ("src/*",), "86399m", str(vkeys["ada"]), now=T0)
+    _, found, _ = judge(vkeys, signed_msg(long), max_lifetime=6 * DAY)
+    assert "valid for 59 days; the policy allows 6 (identity.max_lifetime)" in found[0].message
 
 
 # --- scope ----------------------------------------------------------------------------------
