@@ -226,6 +226,14 @@ def test_path_scope_names_the_first_path_outside_and_counts_the_rest(vkeys, toke
     assert found[0].path == "docs/x.md" and found[0].message.endswith("docs/x.md is outside the delegation's paths src/*")
     _, found, _ = judge(vkeys, signed_msg(token), facts(files=("docs/x.md", "src/a.py", "etc/y", "src/b/c.py")))
     assert "docs/x.md (and 2 more) is outside" in found[0].message and found[0].path == "docs/x.md"
+    _, found, _ = judge(vkeys, signed_msg(token), facts(files=("docs/x.md", "etc/y")))
+    assert "docs/x.md (and 1 more) is outside" in found[0].message
+
+
+def test_an_invalid_delegation_s_detail_is_its_first_finding(vkeys, token):
+    _, found, deleg = judge(vkeys, signed_msg(token, human="Eve <eve@example.com>"), repository="example.com/x/y")
+    assert len(found) == 2 and deleg.status == "invalid" and found[0].message.endswith(deleg.detail)
+    assert deleg.detail.startswith("Delegated-by names Eve")
 
 
 # --- signatures on the commit ---------------------------------------------------------------------
