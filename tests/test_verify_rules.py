@@ -109,7 +109,9 @@ def test_a_human_commit_is_not_judged(vkeys):
 
 def test_allowed_agents_is_case_insensitive(vkeys, token):
     assert judge(vkeys, signed_msg(token), allowed_agents=("Claude-Code",))[0] == []
-    assert judge(vkeys, signed_msg(token), allowed_agents=("codex",))[0] == ["agent-not-allowed"]
+    rules, found, _ = judge(vkeys, signed_msg(token), allowed_agents=("codex",))
+    assert rules == ["agent-not-allowed"]
+    assert "agent 'claude-code' is not in identity.allowed_agents (codex)" in found[0].message
 
 
 # --- merges ---------------------------------------------------------------------------------
@@ -154,6 +156,7 @@ def test_signature_failures_and_their_severity(vkeys, token):
 
 def test_human_agent_and_repository_must_match(vkeys, token):
     assert judge(vkeys, signed_msg(token, human="Eve <eve@example.com>"))[0] == ["delegation-human-mismatch"]
+    assert judge(vkeys, signed_msg(token, human="Aaron <aaron@example.com>"))[0] == ["delegation-human-mismatch"]
     assert judge(vkeys, signed_msg(token, human="Ada Lovelace <ADA@Example.com>"))[0] == []
     codex = f"x\n\nAssisted-by: codex\nDelegated-by: {ADA}\nDelegation: {token}\n"
     rules, found, _ = judge(vkeys, codex)
@@ -275,6 +278,10 @@ def test_an_untagged_commit_signed_with_an_agent_s_key_is_an_agent_commit(vkeys)
     assert [f.rule_id for f in found] == ["identity.missing-assisted-by"]
     assert "claude-code: signed with the key of claude-code in the allowed signers" in found[0].message
     assert judge(vkeys, "human\n", facts(signature=f"good:ada@example.com {AGENT_FP}"), level="trailers")[0] == []
+    # a bot author signed with the agent's key: the message names the first evidence, the author
+    bot = trailers.read("no trailers", ("copilot-swe-agent[bot]", "198982749+Copilot@users.noreply.github.com"))
+    found, _ = verify.check(bot, facts(signature=f"good:claude-code {AGENT_FP}"), ctx(vkeys, "trailers"))
+    assert "signed with the key" not in found[0].message and "copilot" in found[0].message.lower()
     # the policy's allowed agents are the agent principals when it lists them
     assert judge(vkeys, "looks human\n", facts(signature=f"good:claude-code {AGENT_FP}"), level="trailers",
                  allowed_agents=("codex",))[0] == []
