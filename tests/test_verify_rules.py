@@ -112,6 +112,8 @@ def test_allowed_agents_is_case_insensitive(vkeys, token):
     rules, found, _ = judge(vkeys, signed_msg(token), allowed_agents=("codex",))
     assert rules == ["agent-not-allowed"]
     assert "agent 'claude-code' is not in identity.allowed_agents (codex)" in found[0].message
+    _, found, _ = judge(vkeys, "x\n\nAssisted-by: codex\n", level="trailers", allowed_agents=("claude-code",))
+    assert "agent 'codex' is not in identity.allowed_agents (claude-code)" in found[0].message  # no Agent: trailer
 
 
 # --- merges ---------------------------------------------------------------------------------
