@@ -100,7 +100,8 @@ def recheck(previous: Path, timeout: float) -> int:
             committed_copy(work)
             if diff:
                 patch = diff.split("--- mutation diff ---\n", 1)[-1].rstrip("\n") + "\n"
-                subprocess.run(["git", "apply", "-"], cwd=work, input=patch, text=True, check=True)
+                if subprocess.run(["git", "apply", "--recount", "-"], cwd=work, input=patch, text=True).returncode:
+                    subprocess.run(["patch", "-s", "-p1"], cwd=work, input=patch, text=True, check=True)
             env = {**os.environ, "PYTHONPATH": str(work / "src"), "SEMGREP_ENABLE_VERSION_CHECK": "0"}
             try:
                 return subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
