@@ -48,6 +48,7 @@ def test_the_baseline_round_trip_and_its_exact_file(tmp_path):
 
 @pytest.mark.parametrize("raw", [
     b'{"version": 1, "fingerprints": ["a"]}',  # the old fast-HMAC baseline: regenerate
+    b'{"version": 3, "fingerprints": ["a"]}',  # a newer tightrope's
     b'{"version": 2, "fingerprints": "a"}',
     b'{"version": 2}',
     b'["a"]',
