@@ -3,6 +3,7 @@
     .venv/bin/pip install cosmic-ray
     .venv/bin/python scripts/mutation.py                  # every target
     .venv/bin/python scripts/mutation.py redact suppress  # some of them
+    .venv/bin/python scripts/mutation.py --recheck OLD.json  # only an earlier run's survivors
 
 Each target module is mutated one small change at a time (cosmic-ray's operators: a
 comparison flipped, a constant changed, a branch removed...) in a throwaway copy of the
@@ -32,15 +33,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # name -> (module, the tests that are meant to hold it)
 TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "redact": ("src/tightrope/redact.py",
-               ("tests/test_report.py", "tests/test_secrets.py", "tests/e2e/test_cli_scan.py")),
-    "suppress": ("src/tightrope/suppress.py",
-                 ("tests/test_core.py", "tests/e2e/test_cli_scan.py", "tests/e2e/test_readme_promises.py")),
-    "policy": ("src/tightrope/policy.py", ("tests/test_policy.py", "tests/e2e/test_readme_promises.py")),
-    "core": ("src/tightrope/core.py",
-             ("tests/test_core.py", "tests/e2e/test_cli_scan.py", "tests/e2e/test_readme_promises.py")),
-    "checksums": ("src/tightrope/scan/detectors/base.py", ("tests/test_detectors.py",)),
-    "verify": ("src/tightrope/identity/verify.py", ("tests/test_identity.py",)),
+    # fast, focused tests first: a mutant they kill costs seconds (pytest -x stops there)
+    "redact": ("src/tightrope/redact.py", ("tests/test_redact.py", "tests/test_report.py", "tests/test_secrets.py")),
+    "suppress": ("src/tightrope/suppress.py", ("tests/test_suppress.py", "tests/test_core_rules.py", "tests/test_core.py")),
+    "policy": ("src/tightrope/policy.py", ("tests/test_policy_values.py", "tests/test_policy.py")),
+    "core": ("src/tightrope/core.py", ("tests/test_core_rules.py", "tests/test_commit_stream.py", "tests/test_caps.py",
+                                       "tests/test_core.py")),
+    "checksums": ("src/tightrope/scan/detectors/base.py", ("tests/test_detector_base.py", "tests/test_detectors.py")),
+    # the rules judged directly (seconds); test_identity.py runs them end to end (minutes)
+    "verify": ("src/tightrope/identity/verify.py", ("tests/test_verify_rules.py",)),
 }
 
 
@@ -90,12 +91,48 @@ def run_target(name: str, work: Path, timeout: float) -> dict:
     return {"module": module, "mutants": total, "survived": survivors}
 
 
+def recheck(previous: Path, timeout: float) -> int:
+    """Run each survivor of an earlier --json result against the targets' tests as they are
+    now (one `git apply` of its diff to a fresh committed copy each): which are killed now."""
+    def fails(tests: tuple[str, ...], diff: str) -> bool:
+        with tempfile.TemporaryDirectory(prefix="tightrope-recheck-") as tmp:
+            work = Path(tmp)
+            committed_copy(work)
+            if diff:
+                patch = diff.split("--- mutation diff ---\n", 1)[-1].rstrip("\n") + "\n"
+                if subprocess.run(["git", "apply", "--recount", "-"], cwd=work, input=patch, text=True).returncode:
+                    subprocess.run(["patch", "-s", "-p1"], cwd=work, input=patch, text=True, check=True)
+            env = {**os.environ, "PYTHONPATH": str(work / "src"), "SEMGREP_ENABLE_VERSION_CHECK": "0"}
+            try:
+                return subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+                                      cwd=work, env=env, capture_output=True, timeout=timeout).returncode != 0
+            except subprocess.TimeoutExpired:
+                return True
+
+    left = 0
+    for r in json.loads(previous.read_text(encoding="utf-8")):
+        name = next(n for n, (module, _) in TARGETS.items() if module == r["module"])
+        tests = TARGETS[name][1]
+        if fails(tests, ""):
+            raise SystemExit(f"mutation: {name}: the tests fail without any mutation")
+        for s in r["survived"]:
+            killed = fails(tests, s["diff"])
+            left += not killed
+            print(f"{'killed' if killed else 'SURVIVES'}: {r['module']}:{s['line']} {s['operator']}")
+    print(f"{left} still survive")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("targets", nargs="*", metavar="TARGET", help=f"any of {', '.join(TARGETS)} (default: all)")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant's test run")
     ap.add_argument("--json", type=Path, help="also write the full result (with diffs) here")
+    ap.add_argument("--recheck", type=Path, metavar="JSON",
+                    help="only run the survivors of an earlier --json result against the tests as they are now")
     args = ap.parse_args(argv)
+    if args.recheck:
+        return recheck(args.recheck, args.timeout)
     unknown = [t for t in args.targets if t not in TARGETS]
     if unknown:
         ap.error(f"unknown target(s) {', '.join(unknown)}; choose from {', '.join(TARGETS)}")

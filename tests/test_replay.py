@@ -52,8 +52,10 @@ def test_a_400_day_old_token_replayed_on_a_back_dated_commit_is_rejected(signed_
     code, data, _ = verify_on_work(signed_repo)
     assert code == 1 and rules(data) == {"identity.delegation-expired"}
     assert "the time of the check" in data["findings"][0]["message"]
-    out = tr("log", "main..HEAD", "--branch", "agent/work", cwd=signed_repo.path).stdout.decode()
-    assert "(claimed)" in out and "expired" in out and "(verified)" not in out
+    log = tr("log", "main..HEAD", "--branch", "agent/work", cwd=signed_repo.path)
+    assert log.returncode == 0, log.stderr
+    out = log.stdout.decode()
+    assert f"{HUMAN} (claimed)" in out and "invalid: the delegation expired at" in out and "(verified)" not in out
 
 
 def test_a_back_dated_commit_cannot_use_a_fresh_token(signed_repo, keys):
@@ -186,7 +188,9 @@ def test_audit_judges_at_when_the_commit_landed(signed_repo, keys):
     code, data, _ = run_verify(signed_repo, f"{base}..main", "--audit")
     assert code == 0, data
     log = tr("log", f"{base}..main", "--audit", cwd=signed_repo.path)
+    assert log.returncode == 0, log.stderr
     assert "valid when it landed" in log.stdout.decode() and "when it landed" in log.stderr.decode()
+    assert "invalid" not in log.stdout.decode()
 
 
 def test_an_untagged_commit_signed_with_the_agent_s_key_is_an_agent_commit(arepo, keys):

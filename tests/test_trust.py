@@ -136,7 +136,7 @@ def test_policy_change_is_advisory_when_the_base_checks_no_identity(arepo):
     commit(arepo, "tune", {".tightrope.toml": '[identity]\nrequire = "off"\nallowed_agents = ["codex"]\n'})
     code, data, _ = run_verify(arepo, "main..HEAD")
     assert code == 0 and rules(data) == {"policy.changed"}
-    assert not data["findings"][0]["blocking"]
+    assert data["findings"][0]["blocking"] is False
 
 
 def test_explicit_policy_file_and_pipe_override(signed_repo, tmp_path):

@@ -196,7 +196,7 @@ def _identity(key: str, v: Any) -> IdentityPolicy:
     fields = _take(key, _table(key, v), {
         "require": _require, "allowed_agents": _str_list, "allowed_signers": _str,
         "require_commit_signature": _bool, "tag_merges": _bool, "branches": _table,
-        "max_lifetime": _duration, "revoked": _str, "require_agent_key": _bool, "repository": _str,
+        "max_lifetime": _duration, "revoked": _str, "require_agent_key": _bool, "repository": _any_str,
     })
     if "branches" in fields:
         fields["branches"] = tuple(

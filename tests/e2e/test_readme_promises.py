@@ -10,8 +10,11 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import GIT_ENV, run_cli
 from tokens import anthropic_key
+
+from tightrope.report import FORMATS
 
 INSECURE = "import requests\n\ndef fetch(url):\n    return requests.get(url, verify=False)\n"
 
@@ -75,6 +78,35 @@ def test_deleted_files_are_noted_in_every_format(repo, tmp_path):
     notes = [n["message"]["text"] for n in sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]]
     assert any("gone.py" in n for n in notes)
     assert "gone.py" in proc.stdout.decode()
+
+
+@pytest.fixture
+def skipped_parts(repo, tmp_path):
+    """A staged change with a new submodule and a deleted file: both skipped, both noted."""
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=sub, check=True)
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "s"], cwd=sub, check=True,
+                   env={**os.environ, **GIT_ENV})
+    repo.commit({"README.md": "hello\n", "gone.py": "x = 1\n"})
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub), "vendor/sub")
+    repo.git("rm", "-q", "gone.py")
+    return repo
+
+
+# github (workflow commands) and codequality (an array of issues) carry no notes yet, though
+# the README says every format does: strict xfail, so a fix turns these red until the mark goes
+_NO_NOTES = pytest.mark.xfail(strict=True, reason="this format drops the report's notes")
+
+
+@pytest.mark.parametrize("fmt", [pytest.param(f, marks=_NO_NOTES) if f in ("github", "codequality") else f
+                                 for f in FORMATS])
+def test_submodule_and_deleted_file_notes_in_every_format(skipped_parts, fmt):
+    proc = run_cli("scan", "--staged", "--format", fmt, cwd=skipped_parts.path)
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode().replace("\\", "")  # markdown escapes `.` and `:`
+    assert "vendor/sub" in out and "submodule" in out
+    assert "gone.py" in out and "deleted" in out
 
 
 def test_pre_push_scans_only_the_pushed_range(repo):

@@ -198,8 +198,10 @@ def repository_id(root: Path, override: str = "") -> str:
     a change can alter (its commits or files): without any of these, a clear error."""
     from tightrope.gitio import run_git
 
-    explicit = override or os.environ.get("TIGHTROPE_REPOSITORY", "")
+    explicit = (override or os.environ.get("TIGHTROPE_REPOSITORY", "")).strip()
     if explicit:
+        if re.match(r"^[^/:@\s]+\.[^/:@\s]+/\S+$", explicit):  # HOST/OWNER/NAME, as documented
+            return normalise_remote("https://" + explicit)
         return normalise_remote(explicit) if ("/" in explicit or ":" in explicit) else explicit
     url = run_git(root, "config", "--get", "remote.origin.url", check=False).decode().strip()
     if url:
