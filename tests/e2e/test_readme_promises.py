@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -145,12 +146,30 @@ def test_an_internal_error_exits_3_without_a_traceback_or_data(repo):
     assert anthropic_key(44)[:12] not in err + proc.stdout.decode()
 
 
+_READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}.get(platform.machine(), "0")
+
+
+def _wait_until_reading_stdin(pid: int, seconds: float = 60.0) -> None:
+    """Until the process sits in read(0, …) (Linux /proc/PID/syscall), i.e. it has started
+    and is waiting for its patch: the signal then lands where a user's Ctrl-C would."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            fields = open(f"/proc/{pid}/syscall").read().split()
+        except OSError:
+            fields = []
+        if fields[:2] == [_READ_SYSCALL, "0x0"]:  # read() on fd 0
+            return
+        time.sleep(0.05)
+    raise AssertionError("the scan never started reading its patch from stdin")
+
+
 def test_an_interrupt_exits_130(tmp_path):
     """Ctrl-C while the scan waits for its patch on stdin: exit 130, a short message."""
     proc = subprocess.Popen([sys.executable, "-m", "tightrope", "scan", "--patch", "-"], cwd=tmp_path,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, **GIT_ENV})
-    time.sleep(1.0)  # let it start and block on stdin (the assertion does not depend on timing)
+    _wait_until_reading_stdin(proc.pid)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err.decode()
