@@ -185,3 +185,16 @@ def test_a_directory_given_to_policy_is_exit_2(repo):
     proc = run_cli("scan", "--policy", str(repo.path), cwd=repo.path)
     err = proc.stderr.decode()
     assert proc.returncode == 2 and "is a directory" in err and ".tightrope.toml" in err
+
+
+def test_garbage_on_pre_push_stdin_is_exit_2_naming_the_line(repo):
+    head = repo.commit({"README.md": "hello\n"})
+    good = f"refs/heads/main {head} refs/heads/main {'0' * 40}\n"
+    proc = run_cli("pre-push", "origin", "url", cwd=repo.path, input=(good + "this is not a ref line\n").encode())
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "line 2" in err and "this is not a ref line" in err and "hint:" in err
+
+
+def test_an_empty_pre_push_stdin_pushes_nothing(repo):
+    repo.commit({"README.md": "hello\n"})
+    assert run_cli("pre-push", "origin", "url", cwd=repo.path, input=b"").returncode == 0

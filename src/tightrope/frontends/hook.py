@@ -4,9 +4,12 @@ through PRE_COMMIT_FROM_REF/TO_REF in `tightrope scan`)."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
-ZERO = "0" * 40
+from tightrope.errors import UsageError
+
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1 or SHA-256 object names
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -23,10 +26,13 @@ def run(args: argparse.Namespace) -> int:
 
     root = gitio.repo_root(".")
     worst = 0
-    for line in sys.stdin.read().splitlines():
+    for number, line in enumerate(sys.stdin.read().splitlines(), 1):
         parts = line.split()
-        if len(parts) != 4:
+        if not parts:
             continue
+        if len(parts) != 4 or not all(_SHA.fullmatch(p) for p in (parts[1], parts[3])):
+            raise UsageError(f"pre-push input line {number} is not `<local ref> <local sha> <remote ref> <remote sha>`: "
+                             f"{line[:120]!r}", "run `tightrope pre-push` as git's pre-push hook, which feeds it these lines")
         _local_ref, local_sha, remote_ref, remote_sha = parts
         if set(local_sha) == {"0"}:
             continue  # deleting a remote branch: nothing to scan
