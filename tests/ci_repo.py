@@ -30,8 +30,10 @@ EXPECTED = ("secret.openai-api-key", "ai.llm-output-to-eval", "identity.missing-
 
 
 def leaks(text: str) -> bool:
-    """Whether any 8-character window of the secret is in `text`."""
-    return any(SECRET[i:i + 8] in text for i in range(len(SECRET) - 7))
+    """Whether any 8-character window of the secret's random part (after the public
+    `sk-proj-` prefix that previews may show) is in `text`."""
+    part = SECRET[len("sk-" + "proj-"):]
+    return any(part[i:i + 8] in text for i in range(len(part) - 7))
 
 
 class AgentPR(NamedTuple):

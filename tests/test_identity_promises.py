@@ -41,6 +41,7 @@ def test_a_real_cherry_pick_keeps_one_copy_and_a_human_pick_is_not_retagged(arep
     picked = commit(arepo, "agent change", {"a.py": "a = 1\n"}, env=AGENT)
     original = message(arepo)
     git(arepo, "checkout", "-q", "main")
+    commit(arepo, "main moves on", {"m.txt": "m\n"})  # a new parent: the pick is a new commit, not the same SHA
     git(arepo, "cherry-pick", picked, env=AGENT)
     assert git(arepo, "rev-parse", "HEAD") != picked and message(arepo) == original
     # a human cherry-picking the agent's commit keeps the agent's trailers, adds none
