@@ -358,7 +358,9 @@ def _findings(path: str, line: AddedLine, candidates: list[_Candidate], redact: 
             message=what,
             fingerprint=fingerprint(c.rule_id, path, c.fingerprint_value),
             cwe=CWE_HARDCODED,
-            snippet=_trim(snippet, f"[{preview(c.secret)}]"),
+            # the mask covers the whole credential run, so its length may differ from the
+            # detected value's: look for the mask's opening ("[sk-proj-… "), not the whole preview
+            snippet=_trim(snippet, "[" + preview(c.secret).split("(", 1)[0]),
             title=c.title,
             help=c.help,
             blocking=c.severity >= Severity.HIGH and c.confidence >= Confidence.MEDIUM,
