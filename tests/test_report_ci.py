@@ -52,8 +52,13 @@ def parse_commands(out: str) -> list[tuple[str, dict[str, str], str]]:
 
 
 def test_annotations_point_at_lines_most_severe_first():
-    cmds = parse_commands(github.render(full_report()))
-    assert [c[0] for c in cmds] == ["error"] * 4 + ["warning"] * 2 + ["notice"] * 2
+    report = full_report()
+    cmds = parse_commands(github.render(report))
+    # the notes first, as one warning no budget can drop; then the findings, most severe first
+    assert [c[0] for c in cmds] == ["warning"] + ["error"] * 4 + ["warning"] * 2 + ["notice"] * 2
+    note_level, note_props, note_data = cmds.pop(0)
+    assert note_props == {"title": f"tightrope: {len(report.notes)} note" + "s" * (len(report.notes) > 1)}
+    assert note_data.splitlines() == report.notes
     level, props, data = cmds[0]
     assert props["file"] == "src/agent/run.py" and props["line"] == "30" and props["endLine"] == "32"
     assert props["title"] == "pattern.python.llm-output-to-eval (blocking)"
@@ -71,6 +76,11 @@ def test_annotations_respect_github_limits_and_say_how_many_more():
     assert "16 more error-level findings" in by_level["error"][-1][2]
     assert "job summary" in by_level["error"][-1][2]
     assert len(by_level["warning"]) == 4 and "3 more notice-level" in by_level["notice"][-1][2]
+    # a note takes a warning slot: the level still shows at most 10 and counts the rest
+    noted = parse_commands(github.render(Report(findings=findings[:25] + [
+        make(path=f"w{i}.py", line=1, value=f"w{i}", severity=Severity.MEDIUM) for i in range(12)], notes=["n"])))
+    warnings = [c for c in noted if c[0] == "warning"]
+    assert len(warnings) == 10 and warnings[0][2] == "n" and "4 more warning-level" in warnings[-1][2]
     # a job-wide budget smaller than one level: what is left is still counted, as plain text
     out = github.render(Report(findings=findings), per_job=5)
     assert len(parse_commands(out)) == 5
@@ -80,7 +90,8 @@ def test_annotations_respect_github_limits_and_say_how_many_more():
 def test_annotations_interpret_nothing_from_hostile_text():
     out = github.render(hostile_report())
     cmds = parse_commands(out)
-    assert len(cmds) == 2 and len(out.splitlines()) == 2  # one line each: no injected command
+    assert len(cmds) == 3 and len(out.splitlines()) == 3  # one line each: no injected command
+    assert cmds[0][2] == "::error::note <b>@x</b>"  # the note is the command's data, not a command
     props = next(c[1] for c in cmds if "file" in c[1])
     assert props["file"] == HOSTILE_PATH.replace("\n", "\\n").replace("\ufffe", "\\ufffe")  # the whole path, as a value
     assert "\x1b" not in out and "\u202e" not in out and "\r" not in out
@@ -138,7 +149,9 @@ def test_codequality_shape_and_stable_unique_fingerprints():
     twin = make(line=99, message="same key again")  # same rule, path and value as the first finding
     report.findings.append(twin)
     issues = json.loads(codequality.render(report))
-    assert len(issues) == len(report.findings)
+    notes = [i for i in issues if i["check_name"] == codequality.NOTE_CHECK]
+    assert [i["description"] for i in notes] == report.notes and {i["severity"] for i in notes} == {"info"}
+    assert len(issues) == len(report.findings) + len(report.notes)
     fps = [i["fingerprint"] for i in issues]
     assert len(set(fps)) == len(fps)
     for issue in issues:
@@ -147,7 +160,7 @@ def test_codequality_shape_and_stable_unique_fingerprints():
         assert issue["location"]["path"] and issue["location"]["lines"]["begin"] >= 1
     # a line shift does not change the fingerprints
     shifted = Report(findings=[f.__class__(**{**f.__dict__, "line": f.line + 5, "end_line": 0})
-                               for f in report.findings])
+                               for f in report.findings], notes=report.notes)
     assert sorted(i["fingerprint"] for i in json.loads(codequality.render(shifted))) == sorted(fps)
 
 

@@ -95,13 +95,7 @@ def skipped_parts(repo, tmp_path):
     return repo
 
 
-# github (workflow commands) and codequality (an array of issues) carry no notes yet, though
-# the README says every format does: strict xfail, so a fix turns these red until the mark goes
-_NO_NOTES = pytest.mark.xfail(strict=True, reason="this format drops the report's notes")
-
-
-@pytest.mark.parametrize("fmt", [pytest.param(f, marks=_NO_NOTES) if f in ("github", "codequality") else f
-                                 for f in FORMATS])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_submodule_and_deleted_file_notes_in_every_format(skipped_parts, fmt):
     proc = run_cli("scan", "--staged", "--format", fmt, cwd=skipped_parts.path)
     assert proc.returncode == 0, proc.stderr.decode()

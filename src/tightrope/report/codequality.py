@@ -8,7 +8,9 @@ A JSON array of issues in the Code Climate subset GitLab reads:
 GitLab matches issues between the base and head pipelines by fingerprint, so it must be
 stable (built from the finding's line-independent fingerprint, never the line) and unique
 in the file (a repeat of the same finding gets its occurrence number mixed in). Findings
-about a commit or the whole change have no file: they point at line 1 of `.` .
+about a commit or the whole change have no file: they point at line 1 of `.` . So do the
+report's notes (what was not scanned, degraded modes), as `info` issues of the check
+`tightrope.note`: the widget is where a reviewer looks.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from tightrope.report.escape import json_dumps, terminal
 
 SEVERITY = {Severity.INFO: "info", Severity.LOW: "minor", Severity.MEDIUM: "major",
             Severity.HIGH: "critical", Severity.CRITICAL: "blocker"}
+NOTE_CHECK = "tightrope.note"
 
 
 def unique_fingerprints(findings: list[Finding]) -> list[str]:
@@ -56,5 +59,15 @@ def render(report: Report) -> str:
             "fingerprint": fp,
             "severity": SEVERITY[f.severity],
             "location": {"path": f.path or ".", "lines": {"begin": max(f.line, 1)}},
+        })
+    for note in dict.fromkeys(report.notes):
+        issues.append({
+            "type": "issue",
+            "description": terminal(note),
+            "check_name": NOTE_CHECK,
+            "categories": ["Security"],
+            "fingerprint": hashlib.sha256(f"tightrope/cq/note/v1\0{note}".encode()).hexdigest()[:40],
+            "severity": "info",
+            "location": {"path": ".", "lines": {"begin": 1}},
         })
     return json_dumps(issues)

@@ -69,9 +69,11 @@ def no_commands(text: str) -> str:
     return _COMMAND_LINE.sub(lambda m: m.group(1) + f"\\x{ord(m.group(2)[0]):02x}" + m.group(2)[1:], text)
 
 
-def workflow_data(text: str) -> str:
-    """The message part of a GitHub workflow command (`::error ...::DATA`): one line, no commands."""
-    return terminal(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+def workflow_data(*lines: str) -> str:
+    """The message part of a GitHub workflow command (`::error ...::DATA`): one physical line,
+    no commands. Each argument is one line of the message (`%0A` between them); a newline
+    inside an argument is untrusted text and stays a visible escape."""
+    return "%0A".join(terminal(line).replace("%", "%25") for line in lines)
 
 
 def workflow_property(text: str) -> str:

@@ -6,8 +6,10 @@ GitHub shows at most 10 annotations of each level per step and 50 per job; beyon
 they are dropped silently. So findings are ordered most severe first, each level gets at
 most `per_level` lines, the total stays within `per_job`, and when some do not fit the
 last slot of their level says how many more there are and where to read them. Critical
-and high findings are errors, medium warnings, low and info notices. Every untrusted
-piece is escaped for the part of the command it lands in (`escape.workflow_*`).
+and high findings are errors, medium warnings, low and info notices. The report's notes
+(what was not scanned, degraded modes) come first, as one warning, so no budget can drop
+them. Every untrusted piece is escaped for the part of the command it lands in
+(`escape.workflow_*`).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def _command(f: Finding) -> str:
     parts = [f"[{f.severity}] {first}", *rest]
     if cwe_ids(f.cwe):
         parts.append(", ".join(cwe_ids(f.cwe)))
-    return f"::{level(f)} {','.join(props)}::{workflow_data(chr(10).join(parts))}"
+    return f"::{level(f)} {','.join(props)}::{workflow_data(*parts)}"
 
 
 def render(report: Report, *, per_level: int = PER_LEVEL, per_job: int = PER_JOB) -> str:
@@ -52,9 +54,13 @@ def render(report: Report, *, per_level: int = PER_LEVEL, per_job: int = PER_JOB
         by_level[level(f)].append(f)
     lines: list[str] = []
     budget = per_job
+    if report.notes:
+        title = f"tightrope: {len(report.notes)} note" + ("s" if len(report.notes) > 1 else "")
+        lines.append(f"::warning title={workflow_property(title)}::{workflow_data(*report.notes)}")
+        budget -= 1
     for name in LEVELS:
         findings = by_level[name]
-        room = min(per_level, budget)
+        room = min(per_level - (name == "warning" and bool(report.notes)), budget)
         if room <= 0:
             if findings:  # no annotation slot left at all: plain log text still says so
                 lines.append(workflow_data(f"tightrope: {len(findings)} more {name}s not annotated; {MORE_WHERE}"))
