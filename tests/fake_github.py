@@ -22,6 +22,7 @@ class FakeGitHub(Fake):
         super().__init__(server, token)
         self.comments: dict[int, dict] = {}
         self.check_runs: dict[int, dict] = {}
+        self.reviews: dict[int, dict] = {}
 
     def route(self, suffix: str) -> re.Pattern:
         return re.compile(re.escape(f"/repos/{self.repo}{suffix}") + "$")
@@ -75,8 +76,27 @@ class FakeGitHub(Fake):
             [{"id": 1, "name": "tightrope:caps-exceeded"}])
         self.server.expect_request("/graphql", method="POST").respond_with_json(
             {"data": {"convertPullRequestToDraft": {"clientMutationId": None, "pullRequest": {"isDraft": True}}}})
-        self.server.expect_request(self.route(f"/pulls/{number}/reviews"), method="POST").respond_with_json(
-            {"id": 9, "state": "CHANGES_REQUESTED", "body": "x", "user": {"login": "tightrope"}})
+        self.server.expect_request(re.compile(re.escape(f"/repos/{self.repo}/pulls/{number}/reviews") + r"(/\d+/dismissals)?$")
+                                   ).respond_with_handler(lambda q: self._pull_review(q, number))
+
+    def _pull_review(self, request: Request, number: int) -> Response:
+        """Reviews kept as state: list (GET), create (POST), dismiss (PUT .../dismissals)."""
+        if request.method == "GET":
+            return page(request, sorted(self.reviews.values(), key=lambda r: r["id"]), self.url)
+        body = json.loads(request.get_data() or b"null")
+        if request.method == "PUT":
+            review = self.reviews[int(request.path.split("/")[-2])]
+            review["state"] = "DISMISSED"
+            return json_response(review)
+        state = {"REQUEST_CHANGES": "CHANGES_REQUESTED"}.get(body["event"], body["event"])
+        return json_response(self.reviews[self.review(number, body["body"], state)])
+
+    def review(self, number: int, body: str, state: str, user: dict = BOT) -> int:
+        """A review on the PR (ours, or a human's)."""
+        rid = self.new_id()
+        self.reviews[rid] = {"id": rid, "state": state, "body": body, "user": user, "commit_id": "f" * 40,
+                             "pull_request_url": f"{self.url}/repos/{self.repo}/pulls/{number}"}
+        return rid
 
     def safe_output_endpoints(self, number: int = 21, create_status: int = 201) -> None:
         r = re.escape(f"/repos/{self.repo}")

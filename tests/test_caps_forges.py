@@ -214,11 +214,32 @@ def test_in_ci_the_policy_enforcement_actions_run_and_a_dry_run_never_writes(fak
         assert "Draft: " in writes[1][2]
     assert "caps.protected-path (1)" in writes[-1][2]
     assert "CODEOWNERS" not in writes[-1][2]  # nothing from the PR is echoed back into it
-    if fake.forge == "gitlab":  # the next run finds its note again instead of adding one per push
-        fake.clear()
-        assert run_caps(cwd=repo.path, env=fake.ci_env(tmp_path)).returncode == 1
-        assert not any(p.endswith("/notes") for _, p, _ in fake.writes())
+    # the next run finds its note / review again instead of adding one per push
+    fake.clear()
+    assert run_caps(cwd=repo.path, env=fake.ci_env(tmp_path)).returncode == 1
+    assert not any(p.endswith(("/notes", "/reviews")) for _, p, _ in fake.writes())
+    if fake.forge == "gitlab":
         assert len(fake.notes) == 1
+    else:
+        assert [r["state"] for r in fake.reviews.values()] == ["CHANGES_REQUESTED"]
+
+
+def test_a_new_caps_verdict_supersedes_the_standing_review(httpserver, clone, tmp_path):
+    """GitHub only: GitLab has no reviews, its caps note is edited in place (test above)."""
+    fake = FORGES["github"](httpserver, TOKEN)
+    repo, _ = clone
+    base = repo.commit({".tightrope.toml": POLICY + 'on_violation = ["request-changes"]\n'}, "p")
+    fake.pull(4, AGENT[fake.forge], "x", files=[("CODEOWNERS", 1, 0)], base_sha=base)
+    fake.listing([])
+    fake.enforcement_endpoints(4)
+    marker = "<!-- tightrope:caps-review -->"
+    old = fake.review(4, f"an older verdict\n\n{marker}", "CHANGES_REQUESTED")
+    human = fake.review(4, "a human's review", "CHANGES_REQUESTED", user={"login": "dana", "id": 3, "type": "User"})
+    assert run_caps(cwd=repo.path, env=fake.ci_env(tmp_path)).returncode == 1
+    states = {rid: (r["state"], marker in r["body"]) for rid, r in fake.reviews.items()}
+    assert states.pop(old) == ("DISMISSED", True) and states.pop(human) == ("CHANGES_REQUESTED", False)
+    assert list(states.values()) == [("CHANGES_REQUESTED", True)]  # the new verdict, the only one standing
+    assert any(m == "PUT" and p.endswith(f"/reviews/{old}/dismissals") for m, p, _ in fake.writes())
 
 
 def test_a_failed_enforcement_action_is_said_beside_the_findings(fake, clone, tmp_path):

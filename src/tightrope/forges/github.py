@@ -21,6 +21,7 @@ from tightrope.errors import EXIT_INTERNAL, ForgeError, UsageError
 from tightrope.forges.clients import GITHUB_TOKEN_VARS, ForgeAccess, github_client, parse_time
 
 _SCOPES = "a token with `pull-requests: read` (and `pull-requests: write` / `issues: write` for enforcement)"
+CAPS_MARKER = "<!-- tightrope:caps-review -->"  # ends the body of the caps' "request changes" review
 _MAX_COMMITS, _MAX_FILES = 250, 3000  # what GitHub's PR commits/files endpoints return at most
 
 
@@ -169,8 +170,17 @@ class GitHubPulls:
             self._pr().convert_to_draft()
 
     def request_changes(self, body: str) -> None:
+        """One standing review, not one per push: a run that would say the same again posts
+        nothing; a run with a new verdict posts it and dismisses the ones it supersedes."""
+        text = f"{body}\n\n{CAPS_MARKER}"
         with api_errors(f"requesting changes on {self.repo_name}#{self.number}"):
-            self._pr().create_review(body=body, event="REQUEST_CHANGES")
+            pr = self._pr()
+            standing = [r for r in pr.get_reviews() if r.state == "CHANGES_REQUESTED" and CAPS_MARKER in (r.body or "")]
+            if any(r.body == text for r in standing):
+                return
+            pr.create_review(body=text, event="REQUEST_CHANGES")
+            for old in standing:
+                old.dismiss("tightrope: superseded by the caps' verdict on the latest push")
 
 
     # --- safe outputs: repository-level writes ------------------------------------------------
