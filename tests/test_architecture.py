@@ -11,6 +11,7 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -35,15 +36,21 @@ def absolute(path: Path, node: ast.ImportFrom) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
-def imports_of(path: Path) -> set[str]:
-    names: set[str] = set()
+def import_statements(path: Path) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Every import anywhere in the file (lazy ones too), as (absolute module, names taken
+    from it): `import a.b` is ("a.b", ()), `from .x import y, z` ("tightrope.<pkg>.x", ("y", "z"))."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            names |= {a.name for a in node.names}
+            yield from ((a.name, ()) for a in node.names)
         elif isinstance(node, ast.ImportFrom):
-            module = absolute(path, node)
-            names.add(module)
-            names |= {f"{module}.{a.name}" for a in node.names}
+            yield absolute(path, node), tuple(a.name for a in node.names)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Each module imported and each `module.name` taken from one (a layering test forbids both)."""
+    names: set[str] = set()
+    for module, taken in import_statements(path):
+        names |= {module, *(f"{module}.{n}" for n in taken)}
     return names
 
 
@@ -113,12 +120,8 @@ def package_imports(path: Path, known: set[str]) -> set[str]:
     """The package modules `path` imports anywhere in the file (lazy imports count):
     `from pkg import mod` names the module `pkg.mod`, `from mod import name` the module `mod`."""
     out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            out |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            base = absolute(path, node)
-            out |= {f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names}
+    for module, taken in import_statements(path):
+        out |= {f"{module}.{n}" if f"{module}.{n}" in known else module for n in taken} if taken else {module}
     return out & known
 
 
