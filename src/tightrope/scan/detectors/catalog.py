@@ -841,7 +841,7 @@ FORMATS: tuple[Format, ...] = (
            names=("provision_device_secret",)),
     Format("ticketmaster-api-key", "Ticketmaster API consumer key", "{an:32}",
            "https://developer-acct.ticketmaster.com/user/apps", names=("ticketmaster",)),
-    Format("tickettailor-api-key", "Ticket Tailor API key", "sk_{d:4}_{d:6}_{hex:32}",
+    Format("tickettailor-api-key", "Ticket Tailor API key", "sk_{d:3-8}_{d:3-8}_{an:24-40}",
            "your Ticket Tailor box office (Settings > API)", names=("tickettailor", "ticket_tailor")),
     Format("tiingo-api-token", "Tiingo API token", "{hex:40}", "https://www.tiingo.com/account/api/token",
            names=("tiingo",)),
