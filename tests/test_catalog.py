@@ -96,3 +96,13 @@ def test_prefixless_value_needs_its_name(fmt: Format):
                          ids=[i for i, f in zip(IDS, FORMATS) if needs_context(f)])
 def test_context_keyword_is_required(fmt: Format):
     assert "secret." + fmt.rule not in rules_in(line_for(fmt, build(fmt), name="CACHE_BUSTER"))
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f.names], ids=[i for i, f in zip(IDS, FORMATS) if f.names])
+def test_a_name_ending_in_id_holds_an_identifier(fmt: Format):
+    """FOURSQUARE_CLIENT_ID, anypointOrgId: the same value under the vendor's `…_ID` name is not its secret."""
+    token = build(fmt)
+    base = fmt.names[0].upper()
+    assert "secret." + fmt.rule in rules_in(line_for(fmt, token, name=base + "_SECRET"))
+    for name in (base + "_CLIENT_ID", base + "_PROJECT_ID", fmt.names[0].lower() + "OrgId"):
+        assert "secret." + fmt.rule not in rules_in(line_for(fmt, token, name=name)), name

@@ -175,6 +175,11 @@ class B64Text:
 Check = Union[Crc32Hex, Bech32, JsonPayload, B64Text]
 
 
+# a name ending in `_id` / `Id` (FOURSQUARE_CLIENT_ID, anypointOrgId) holds an identifier, however
+# secret-shaped its value: a UUID project id is no Scaleway secret key
+NOT_AN_ID = r"(?<![_.-][iI][dD])(?<![a-z0-9]Id)"
+
+
 # vendor words too common in code to wake the scanner on their own: their full names are the keywords
 _COMMON_WORDS = frozenset({"azure", "beamer", "bitbucket", "brave", "cursor", "data", "devops", "discord", "drone",
                            "github", "jenkins", "linear", "looker", "octopus", "particle", "private", "pusher",
@@ -232,7 +237,7 @@ class Format:
         body = shape_regex(self.parts)
         if self.names:
             words = "|".join(r"[_-]?".join(map(re.escape, n.split("_"))) for n in self.names)
-            pattern = r"(?i:(?:" + words + r")\w*)" + ASSIGN + "(?P<secret>" + body + ")" + RIGHT
+            pattern = r"(?i:(?:" + words + r")\w*)" + NOT_AN_ID + ASSIGN + "(?P<secret>" + body + ")" + RIGHT
             keywords = self.keywords or name_keywords(self.names)
         else:
             pattern = LEFT + body + RIGHT
