@@ -106,3 +106,12 @@ def test_a_name_ending_in_id_holds_an_identifier(fmt: Format):
     assert "secret." + fmt.rule in rules_in(line_for(fmt, token, name=base + "_SECRET"))
     for name in (base + "_CLIENT_ID", base + "_PROJECT_ID", fmt.names[0].lower() + "OrgId"):
         assert "secret." + fmt.rule not in rules_in(line_for(fmt, token, name=name)), name
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f.names], ids=[i for i, f in zip(IDS, FORMATS) if f.names])
+def test_the_vendor_name_starts_a_word(fmt: Format):
+    """AUDD_API_KEY is no Datadog `dd_api`; myDatadogApiKey (camelCase) is Datadog's."""
+    token = build(fmt)
+    camel = "my" + "".join(w.capitalize() for w in fmt.names[0].split("_"))
+    assert "secret." + fmt.rule in rules_in(line_for(fmt, token, name=camel)), camel
+    assert "secret." + fmt.rule not in rules_in(line_for(fmt, token, name="ZQ" + fmt.names[0].upper()))

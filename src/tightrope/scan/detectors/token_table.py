@@ -178,6 +178,8 @@ Check = Union[Crc32Hex, Bech32, JsonPayload, B64Text]
 # a name ending in `_id` / `Id` (FOURSQUARE_CLIENT_ID, anypointOrgId) holds an identifier, however
 # secret-shaped its value: a UUID project id is no Scaleway secret key
 NOT_AN_ID = r"(?<![_.-][iI][dD])(?<![a-z0-9]Id)"
+# the vendor's name starts a word or a camelCase part: `dd_api` is not inside AUDD_API_KEY
+NAME_START = r"(?:(?<![A-Za-z0-9])|(?<=[a-z])(?=[A-Z]))"
 
 
 # vendor words too common in code to wake the scanner on their own: their full names are the keywords
@@ -237,7 +239,7 @@ class Format:
         body = shape_regex(self.parts)
         if self.names:
             words = "|".join(r"[_-]?".join(map(re.escape, n.split("_"))) for n in self.names)
-            pattern = r"(?i:(?:" + words + r")\w*)" + NOT_AN_ID + ASSIGN + "(?P<secret>" + body + ")" + RIGHT
+            pattern = NAME_START + r"(?i:(?:" + words + r")\w*)" + NOT_AN_ID + ASSIGN + "(?P<secret>" + body + ")" + RIGHT
             keywords = self.keywords or name_keywords(self.names)
         else:
             pattern = LEFT + body + RIGHT
