@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Optional, Union
 
 from tightrope.findings import Confidence, Severity
+from tightrope.redact import SHORT
 
 from .. import secret_filters
 from ..lazy_regex import lazy
@@ -221,6 +222,10 @@ class Format:
         return parse_shape(self.shape)
 
     @property
+    def max_len(self) -> int:
+        return sum(len(p) if isinstance(p, str) else p.hi for p in self.parts)
+
+    @property
     def prefix(self) -> str:
         first = self.parts[0]
         return first if isinstance(first, str) else ""
@@ -244,6 +249,8 @@ class Format:
         else:
             pattern = LEFT + body + RIGHT
             keywords = self.keywords or (self.prefix.lower(),)
+        if self.max_len < SHORT:  # the masker hides a value this short only where it stands whole: report it only there
+            pattern += r"(?!\.)"
         return Detector(
             rule_id="secret." + self.rule, title=self.title, pattern=lazy(pattern), keywords=keywords,
             severity=self.severity, help=help_text(self.revoke), validate=self.check, confidence=self._confidence,
