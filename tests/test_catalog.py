@@ -9,6 +9,7 @@ import pytest
 
 from tightrope.diff import whole_file_as_added
 from tightrope.findings import Confidence
+from tightrope.redact import SHORT
 from tightrope.scan import secrets
 from tightrope.scan.detectors import ALL, Verdict
 from tightrope.scan.detectors.catalog import FORMATS
@@ -96,3 +97,34 @@ def test_prefixless_value_needs_its_name(fmt: Format):
                          ids=[i for i, f in zip(IDS, FORMATS) if needs_context(f)])
 def test_context_keyword_is_required(fmt: Format):
     assert "secret." + fmt.rule not in rules_in(line_for(fmt, build(fmt), name="CACHE_BUSTER"))
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f.names], ids=[i for i, f in zip(IDS, FORMATS) if f.names])
+def test_a_name_ending_in_id_holds_an_identifier(fmt: Format):
+    """FOURSQUARE_CLIENT_ID, anypointOrgId: the same value under the vendor's `…_ID` name is not its secret."""
+    token = build(fmt)
+    base = fmt.names[0].upper()
+    assert "secret." + fmt.rule in rules_in(line_for(fmt, token, name=base + "_SECRET"))
+    for name in (base + "_CLIENT_ID", base + "_PROJECT_ID", fmt.names[0].lower() + "OrgId"):
+        assert "secret." + fmt.rule not in rules_in(line_for(fmt, token, name=name)), name
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f.names], ids=[i for i, f in zip(IDS, FORMATS) if f.names])
+def test_the_vendor_name_starts_a_word(fmt: Format):
+    """AUDD_API_KEY is no Datadog `dd_api`; myDatadogApiKey (camelCase) is Datadog's."""
+    token = build(fmt)
+    camel = "my" + "".join(w.capitalize() for w in fmt.names[0].split("_"))
+    assert "secret." + fmt.rule in rules_in(line_for(fmt, token, name=camel)), camel
+    assert "secret." + fmt.rule not in rules_in(line_for(fmt, token, name="ZQ" + fmt.names[0].upper()))
+
+
+SHORT_FORMATS = [f for f in FORMATS if f.max_len < SHORT]
+
+
+@pytest.mark.parametrize("fmt", SHORT_FORMATS, ids=[f"{f.rule}:{f.shape[:24]}" for f in SHORT_FORMATS])
+def test_a_value_too_short_to_mask_in_a_run_is_reported_only_whole(fmt: Format):
+    """The masker hides a value shorter than redact.SHORT only where it stands whole; a
+    finding on `…"<value>.c2ln"` would show it in the snippet."""
+    token = build(fmt)
+    assert "secret." + fmt.rule in rules_in(line_for(fmt, token))
+    assert "secret." + fmt.rule not in rules_in(line_for(fmt, token + ".c2lnbmF0dXJl"))

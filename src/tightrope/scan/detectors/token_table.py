@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Optional, Union
 
 from tightrope.findings import Confidence, Severity
+from tightrope.redact import SHORT
 
 from .. import secret_filters
 from ..lazy_regex import lazy
@@ -175,6 +176,13 @@ class B64Text:
 Check = Union[Crc32Hex, Bech32, JsonPayload, B64Text]
 
 
+# a name ending in `_id` / `Id` (FOURSQUARE_CLIENT_ID, anypointOrgId) holds an identifier, however
+# secret-shaped its value: a UUID project id is no Scaleway secret key
+NOT_AN_ID = r"(?<![_.-][iI][dD])(?<![a-z0-9]Id)"
+# the vendor's name starts a word or a camelCase part: `dd_api` is not inside AUDD_API_KEY
+NAME_START = r"(?:(?<![A-Za-z0-9])|(?<=[a-z])(?=[A-Z]))"
+
+
 # vendor words too common in code to wake the scanner on their own: their full names are the keywords
 _COMMON_WORDS = frozenset({"azure", "beamer", "bitbucket", "brave", "cursor", "data", "devops", "discord", "drone",
                            "github", "jenkins", "linear", "looker", "octopus", "particle", "private", "pusher",
@@ -214,6 +222,10 @@ class Format:
         return parse_shape(self.shape)
 
     @property
+    def max_len(self) -> int:
+        return sum(len(p) if isinstance(p, str) else p.hi for p in self.parts)
+
+    @property
     def prefix(self) -> str:
         first = self.parts[0]
         return first if isinstance(first, str) else ""
@@ -232,11 +244,13 @@ class Format:
         body = shape_regex(self.parts)
         if self.names:
             words = "|".join(r"[_-]?".join(map(re.escape, n.split("_"))) for n in self.names)
-            pattern = r"(?i:(?:" + words + r")\w*)" + ASSIGN + "(?P<secret>" + body + ")" + RIGHT
+            pattern = NAME_START + r"(?i:(?:" + words + r")\w*)" + NOT_AN_ID + ASSIGN + "(?P<secret>" + body + ")" + RIGHT
             keywords = self.keywords or name_keywords(self.names)
         else:
             pattern = LEFT + body + RIGHT
             keywords = self.keywords or (self.prefix.lower(),)
+        if self.max_len < SHORT:  # the masker hides a value this short only where it stands whole: report it only there
+            pattern += r"(?!\.)"
         return Detector(
             rule_id="secret." + self.rule, title=self.title, pattern=lazy(pattern), keywords=keywords,
             severity=self.severity, help=help_text(self.revoke), validate=self.check, confidence=self._confidence,
