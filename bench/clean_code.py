@@ -103,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--packages", nargs="*", default=list(DEFAULT_PACKAGES))
     ap.add_argument("--out", type=Path, default=HERE / "results" / "clean_code.md")
+    ap.add_argument("--rules", type=Path, default=patterns.RULES_DIR,
+                    help="rule pack to run (e.g. an older one, for before/after)")
     args = ap.parse_args(argv)
 
     corpora = collect(args.packages)
@@ -123,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         lines = sum(len(t.added) for t in targets)
         py_lines = sum(len(t.added) for t in targets if t.path in contents)
         t0 = time.perf_counter()
-        res = patterns.scan_targets(targets)
+        res = patterns.scan_targets(targets, rules_root=args.rules)
         took = time.perf_counter() - t0
         blocking = [f for f in res.findings if f.blocking]
         by_rule.update(f.rule_id for f in blocking)
