@@ -128,7 +128,7 @@ EXPECTED_IDS = {
     "js.cors-wildcard-credentials", "js.express-debug", "js.path-traversal", "js.ssrf",
     "js.llm-output-to-shell", "js.llm-output-to-eval", "js.llm-output-to-html", "js.llm-output-to-sql",
     "js.hardcoded-credential", "js.open-redirect", "js.xss-response", "js.regex-injection",
-    "js.nosql-injection", "js.weak-cipher", "js.world-writable-permissions",
+    "js.nosql-injection", "js.weak-cipher", "js.world-writable-permissions", "js.dom-xss", "js.xss-jquery-html",
     "go.tls-insecure-skip-verify", "go.sql-injection", "go.command-injection",
     "java.sql-injection", "java.command-injection", "java.xxe", "java.tls-trust-all", "java.weak-hash",
 }

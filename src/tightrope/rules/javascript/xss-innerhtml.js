@@ -34,3 +34,23 @@ function renderSanitized(el, html) {
   // ok: js.xss-innerhtml
   el.innerHTML = DOMPurify.sanitize(html);
 }
+
+function Readme({ doc }) {
+  // ruleid: js.xss-innerhtml
+  return <article dangerouslySetInnerHTML={doc.renderMarkup()}></article>;
+}
+
+function Badge(props) {
+  // ruleid: js.xss-innerhtml
+  return React.createElement("span", { className: "badge", dangerouslySetInnerHTML: { __html: props.label } });
+}
+
+function ReadmeSafe({ doc }) {
+  // ok: js.xss-innerhtml
+  return <article dangerouslySetInnerHTML={{ __html: DOMPurify.sanitize(doc.markup) }}></article>;
+}
+
+function BadgeSafe(props) {
+  // ok: js.xss-innerhtml
+  return React.createElement("span", { className: "badge" }, props.label);
+}

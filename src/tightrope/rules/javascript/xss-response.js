@@ -23,3 +23,13 @@ app.get("/api", (req, res) => {
   // ok: js.xss-response
   res.json({ q: req.query.q });
 });
+
+app.get("/missing/:page", (req, res) => {
+  // ruleid: js.xss-response
+  res.status(404).send("<p>No page " + req.params.page + "</p>");
+});
+
+app.get("/missing-safe/:page", (req, res) => {
+  // ok: js.xss-response
+  res.status(404).send("<p>No page " + escapeHtml(req.params.page) + "</p>");
+});

@@ -28,3 +28,16 @@ def total(items):
 def test_admin_page(client, current_user):
     # ok: py.assert-access-control
     assert current_user.is_admin
+
+
+def unmask(request_csrf_token, secret):
+    # ok: py.assert-access-control
+    assert len(request_csrf_token) == 32
+    # ruleid: py.assert-access-control
+    assert request_csrf_token == secret, "CSRF token mismatch"
+
+
+def next_token(token_start, content):
+    # ok: py.assert-access-control
+    assert token_start == COMMENT_TAG_START
+    return content

@@ -110,3 +110,42 @@ def helper_constant(db):
     sql = "SELECT id FROM matches"
     # ok: py.sql-injection
     return query_one(db, sql)
+
+
+def count_rows(connection, table_name):
+    with connection.cursor() as cursor:
+        # ok: py.sql-injection
+        cursor.execute("SELECT COUNT(*) FROM %s" % connection.ops.quote_name(table_name))
+        table = connection.ops.quote_name(table_name)
+        # ok: py.sql-injection
+        cursor.execute("DELETE FROM %s" % table)
+        # ok: py.sql-injection
+        cursor.execute("DELETE FROM %s" % table_name)
+        # ruleid: py.sql-injection
+        cursor.execute("DELETE FROM %s WHERE name = '%s'" % (table, table_name))
+        # ruleid: py.sql-injection
+        cursor.execute("SELECT id FROM " + table + " WHERE n > " + table_name)
+        # ok: py.sql-injection
+        cursor.execute("SELECT CAST('a' AS VARCHAR2(10)) FROM " + table_name)
+
+
+def expire(cursor, quote_name, table, key):
+    # ok: py.sql-injection
+    cursor.execute("UPDATE %s SET %s = NULL WHERE %s = %%s" % (table, quote_name("expires"), quote_name("key")), [key])
+    # ok: py.sql-injection
+    cursor.execute("SELECT %(col)s FROM %(table)s" % {"col": quote_name("value"), "table": quote_name(table)})
+    # ruleid: py.sql-injection
+    cursor.execute("SELECT %(col)s FROM t WHERE key = '%(key)s'" % {"col": quote_name("value"), "key": key})
+
+
+def subquery(RawSQL, compiler, params):
+    sql, params = compiler.as_sql()
+    # ok: py.sql-injection
+    return RawSQL("SELECT * FROM (%s) subquery" % sql, params)
+
+
+def drop_test_database(cursor, params):
+    # ok: py.sql-injection
+    cursor.execute("DROP DATABASE %(dbname)s" % params)
+    # ruleid: py.sql-injection
+    cursor.execute("SELECT * FROM items WHERE owner = '%(owner)s'" % params)
