@@ -21,11 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from io import BytesIO
 from pathlib import Path
 
@@ -53,28 +55,44 @@ def committed_copy(dest: Path) -> None:
         tar.extractall(dest, filter="data")
 
 
-def run_target(name: str, work: Path, timeout: float) -> dict:
+def _test_command(module: str, tests: tuple[str, ...]) -> str:
+    """pytest on `tests`, after importing the module: a mutant that breaks the import (most
+    of those in a table of joined string literals) is killed in a tenth of a second."""
+    dotted = module.removeprefix("src/").removesuffix(".py").replace("/", ".")
+    args = ["-x", "-q", "-p", "no:cacheprovider", *tests]
+    code = (f"import importlib, sys; importlib.import_module({json.dumps(dotted)}); "
+            f"import pytest; sys.exit(pytest.main({json.dumps(args)}))")
+    return f"{sys.executable} -c {shlex.quote(code)}"
+
+
+def run_target(name: str, work: Path, timeout: float | None) -> dict:
     module, tests = TARGETS[name]
     missing = [t for t in tests if not (work / t).exists()]
     if missing:
         raise SystemExit(f"mutation: {name}: test files not found: {', '.join(missing)}")
     config = work / f"cr-{name}.toml"
     session = work / f"cr-{name}.sqlite"
-    command = f"{sys.executable} -m pytest -x -q -p no:cacheprovider {' '.join(tests)}"
-    config.write_text(
-        "[cosmic-ray]\n"
-        f'module-path = "{module}"\n'
-        f"timeout = {timeout}\n"
-        "excluded-modules = []\n"
-        f'test-command = "{command}"\n'
-        "[cosmic-ray.distributor]\n"
-        'name = "local"\n', encoding="utf-8")
+
+    def write_config(seconds: float) -> None:
+        config.write_text(
+            "[cosmic-ray]\n"
+            f'module-path = "{module}"\n'
+            f"timeout = {seconds}\n"
+            "excluded-modules = []\n"
+            f"test-command = {json.dumps(_test_command(module, tests))}\n"
+            "[cosmic-ray.distributor]\n"
+            'name = "local"\n', encoding="utf-8")
+
+    write_config(600.0)
     env = {**os.environ, "PYTHONPATH": str(work / "src"), "SEMGREP_ENABLE_VERSION_CHECK": "0"}
     cosmic = [sys.executable, "-m", "cosmic_ray.cli"]
     subprocess.run([*cosmic, "init", str(config), str(session)], cwd=work, env=env, check=True)
+    started = time.monotonic()
     base = subprocess.run([*cosmic, "baseline", str(config)], cwd=work, env=env, capture_output=True, text=True)
     if base.returncode != 0:
         raise SystemExit(f"mutation: {name}: the tests fail without any mutation:\n{base.stdout}{base.stderr}")
+    # a mutant that loops forever is killed by the timeout: ten times the unmutated run
+    write_config(timeout or max(30.0, 10 * (time.monotonic() - started)))
     subprocess.run([*cosmic, "exec", str(config), str(session)], cwd=work, env=env, check=True)
     dump = subprocess.run([*cosmic, "dump", str(session)], cwd=work, env=env, check=True,
                           capture_output=True, text=True).stdout
@@ -126,13 +144,14 @@ def recheck(previous: Path, timeout: float) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("targets", nargs="*", metavar="TARGET", help=f"any of {', '.join(TARGETS)} (default: all)")
-    ap.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant's test run")
+    ap.add_argument("--timeout", type=float, help="seconds per mutant's test run (default: 10 × the unmutated run, "
+                    "at least 30; --recheck: 120)")
     ap.add_argument("--json", type=Path, help="also write the full result (with diffs) here")
     ap.add_argument("--recheck", type=Path, metavar="JSON",
                     help="only run the survivors of an earlier --json result against the tests as they are now")
     args = ap.parse_args(argv)
     if args.recheck:
-        return recheck(args.recheck, args.timeout)
+        return recheck(args.recheck, args.timeout or 120.0)
     unknown = [t for t in args.targets if t not in TARGETS]
     if unknown:
         ap.error(f"unknown target(s) {', '.join(unknown)}; choose from {', '.join(TARGETS)}")
