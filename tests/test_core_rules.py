@@ -3,6 +3,8 @@ is suppressed, what is noted. Fast enough for the mutation check of core.py (iss
 
 from __future__ import annotations
 
+import dataclasses
+
 from tokens import anthropic_key
 
 from tightrope import core
@@ -116,3 +118,28 @@ def test_patterns_false_runs_no_pattern_scanner():
     report = core.check(ChangeSet([change("a.py", "requests.get(u, verify=False)")], "patch"),
                         Policy(patterns=False), scanners=("patterns",))
     assert report.findings == [] and report.notes == []
+
+
+def test_the_exclude_note_counts_the_files_left_out():
+    report = run(change("fixtures/k.py", key_line(12)), change("a.py", "x = 1"), policy=Policy(exclude=("fixtures",)))
+    assert report.notes == ["the policy's `exclude` left out 1 file"]
+    report = run(change("fixtures/k.py", key_line(12)), change("fixtures/j.py", "y = 1"), change("a.py", "x = 1"),
+                 policy=Policy(exclude=("fixtures",)))
+    assert report.notes == ["the policy's `exclude` left out 2 files"]
+
+
+def test_a_credential_pattern_is_dropped_only_on_a_line_with_a_secret():
+    cred = dataclasses.replace(finding(Severity.MEDIUM, rule="py.hardcoded-credential"), cwe=("CWE-798",))
+    other = dataclasses.replace(cred, rule_id="py.sql-injection", cwe=("CWE-89",))
+    secret = dataclasses.replace(finding(Severity.HIGH, rule=RULE), kind="secret")
+    assert core._secrets_own_credentials([cred, other]) == [cred, other]
+    assert core._secrets_own_credentials([cred, other, secret]) == [other, secret]
+    assert core._secrets_own_credentials([cred, dataclasses.replace(secret, line=2)]) == [
+        cred, dataclasses.replace(secret, line=2)]
+
+
+def test_the_dependency_scanner_runs_when_asked_and_only_then():
+    deps = change("requirements.txt", "reqeusts==2.31.0")
+    report = core.check(ChangeSet([deps], "patch"), Policy(), scanners=("dependencies",))
+    assert [(f.rule_id, f.path, f.line) for f in report.findings] == [("dep.typosquat", "requirements.txt", 1)]
+    assert run(deps).findings == []

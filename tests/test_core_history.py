@@ -1,0 +1,103 @@
+"""core.check over real git history: each commit's own added lines, a blob once, binary
+content that could not be scanned, files moved out of an excluded path, what is counted.
+Secrets only (no semgrep): fast enough for the mutation check of core.py (issue 18)."""
+
+from __future__ import annotations
+
+from tokens import anthropic_key
+
+from tightrope import core, gitio
+from tightrope.policy import Policy
+
+RULE = "secret.anthropic-api-key"
+BINARY = bytes(range(256)) * 4
+
+
+def key_line(seed: int) -> str:
+    return f'KEY = "{anthropic_key(seed)}"\n'
+
+
+def scan(cs: gitio.ChangeSet, policy: Policy = Policy(), **kw):
+    return core.check(cs, policy, scanners=("secrets",), **kw)
+
+
+def found(report) -> list[tuple]:
+    return [(f.rule_id, f.path, f.line, f.commit, f.present_at_head) for f in report.findings]
+
+
+def test_a_token_added_and_removed_in_the_range_names_its_commit(repo):
+    base = repo.commit({"README.md": "x\n"})
+    added = repo.commit({"a.py": key_line(31) + "x = 1\n"})
+    repo.commit({"a.py": "x = 1\n"})
+    report = scan(gitio.commit_range(repo.path, f"{base}..HEAD"))
+    assert found(report) == [(RULE, "a.py", 1, added, False)]
+    assert report.findings[0].author == "Test Human" and report.findings[0].date
+    assert (report.scanned_files, report.scanned_lines) == (1, 1)  # the net diff's, not the commits'
+    assert anthropic_key(31) not in repr(report)
+
+
+def test_a_token_still_there_is_reported_once_where_it_is_naming_the_commit_that_added_it(repo):
+    base = repo.commit({"README.md": "x\n"})
+    added = repo.commit({"b.py": "y = 2\n" + key_line(32)})
+    repo.commit({"c.py": "z = 3\n"})
+    report = scan(gitio.commit_range(repo.path, f"{base}..HEAD"))
+    assert found(report) == [(RULE, "b.py", 2, added, True)]
+    assert report.findings[0].author == "Test Human"
+
+
+def test_a_staged_scan_never_reads_history(repo):
+    repo.commit({"a.py": key_line(33)})
+    repo.commit({"a.py": "x = 1\n"})
+    repo.stage({"b.py": "y = 2\n"})
+    report = scan(gitio.staged(repo.path))
+    assert report.findings == [] and (report.scanned_files, report.scanned_lines) == (1, 1)
+
+
+def test_a_blob_is_scanned_once_at_the_commit_that_first_added_it(repo):
+    base = repo.commit({"README.md": "x\n"})
+    first = repo.commit({"a.py": key_line(34)})
+    repo.commit({"a.py": "x = 1\n"})
+    repo.commit({"a.py": key_line(34)})  # the same content again: the same blob
+    repo.commit({"a.py": "x = 2\n"})
+    report = scan(gitio.commit_range(repo.path, f"{base}..HEAD"))
+    assert found(report) == [(RULE, "a.py", 1, first, False)]
+
+
+def test_binary_content_is_a_not_scanned_finding_once(repo):
+    base = repo.commit({"README.md": "x\n"})
+    repo.commit({"logo.bin": BINARY, "a.py": "x = 1\n"})
+    gone = repo.commit({"tmp.bin": BINARY[::-1]})
+    repo.git("rm", "-q", "tmp.bin")
+    repo.commit()
+    report = scan(gitio.commit_range(repo.path, f"{base}..HEAD"))
+    assert [(f.rule_id, f.path, f.commit) for f in report.findings] == [
+        (core.UNSCANNED_RULE, "logo.bin", ""), (core.UNSCANNED_RULE, "tmp.bin", gone)]
+    assert report.notes == ["logo.bin: skipped (binary file)"]
+    assert scan(gitio.commit_range(repo.path, f"{base}..HEAD"), Policy(exclude=("*.bin",))).findings == []
+
+
+def test_history_counts_each_commits_added_lines_and_knows_what_is_still_at_head(repo):
+    repo.commit({"a.py": key_line(35) + "x = 1\n"})
+    repo.commit({"a.py": key_line(35) + "x = 1\ny = 2\n", "c.txt": "1\n2\n3\n"})
+    repo.commit({"d.py": key_line(36)})
+    repo.commit({"d.py": "gone = 1\n"})
+    calls: list[tuple[int, int]] = []
+    report = scan(gitio.history(repo.path, "--all"), progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert sorted((f.path, f.present_at_head) for f in report.findings) == [("a.py", True), ("d.py", False)]
+    # only files whose patch holds a keyword are read: a.py's 2 lines, then its 1 (y = 2, next
+    # to the key), d.py's 1; not c.txt, nor d.py's `gone = 1`
+    assert (report.scanned_files, report.scanned_lines) == (3, 4)
+    assert type(report.scanned_files) is int and type(report.scanned_lines) is int
+
+
+def test_a_file_moved_out_of_an_excluded_path_brings_its_content_in(repo):
+    repo.commit({"fixtures/k.py": key_line(37)})
+    (repo.path / "app").mkdir()
+    repo.git("mv", "fixtures/k.py", "app/k.py")
+    policy = Policy(exclude=("fixtures/**",))
+    report = scan(gitio.staged(repo.path), policy)
+    assert [(f.rule_id, f.path, f.line) for f in report.findings] == [(RULE, "app/k.py", 1)]
+    repo.git("commit", "-q", "-m", "move")
+    repo.git("mv", "app/k.py", "app/k2.py")  # a move between scanned paths adds nothing
+    assert scan(gitio.staged(repo.path), policy).findings == []
