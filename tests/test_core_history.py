@@ -7,7 +7,7 @@ from __future__ import annotations
 from tokens import anthropic_key
 
 from tightrope import core, gitio
-from tightrope.policy import Policy
+from tightrope.policy import Policy, TimeBudget
 
 RULE = "secret.anthropic-api-key"
 BINARY = bytes(range(256)) * 4
@@ -101,3 +101,11 @@ def test_a_file_moved_out_of_an_excluded_path_brings_its_content_in(repo):
     repo.git("commit", "-q", "-m", "move")
     repo.git("mv", "app/k.py", "app/k2.py")  # a move between scanned paths adds nothing
     assert scan(gitio.staged(repo.path), policy).findings == []
+
+
+def test_an_unfinished_pattern_scan_blocks_in_ci_only(repo):
+    repo.stage({"a.py": "import os\nos.system(cmd)\n"})
+    spent = Policy(time_budget=TimeBudget(hook_seconds=0, ci_seconds=0))  # semgrep never starts
+    for kw, blocking in (({}, False), ({"ci": True}, True)):
+        report = core.check(gitio.staged(repo.path), spent, scanners=("patterns",), **kw)
+        assert [(f.rule_id, f.path, f.blocking) for f in report.findings] == [("scan.incomplete", "a.py", blocking)]
