@@ -23,6 +23,7 @@ import difflib
 import importlib
 import json
 import os
+import py_compile
 import shutil
 import signal
 import subprocess
@@ -73,7 +74,8 @@ def _tests_in_fork(work: Path, dotted: str, tests: tuple[str, ...], timeout: flo
             os.dup2(null, 2)
             sys.path.insert(0, str(work / "src"))
             importlib.import_module(dotted)
-            code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", *tests]))
+            # plain asserts: the same pass or fail, without rewriting every test module again
+            code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", "--assert=plain", *tests]))
         finally:
             os._exit(code)
     deadline = time.monotonic() + timeout
@@ -97,8 +99,17 @@ def _exec(work: Path, module: str, dotted: str, tests: tuple[str, ...], session:
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
 
+    import compileall
+    import importlib.metadata
+
+    # bytecode checked against each source's hash: only the mutated module is compiled per
+    # mutant, and none is written; the pytest plugins are imported once, here
+    for folder in ("src", "tests"):
+        compileall.compile_dir(work / folder, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
     sys.dont_write_bytecode = True
+    for plugin in importlib.metadata.entry_points(group="pytest11"):
+        plugin.load()
     path = work / module
     original = path.read_text(encoding="utf-8")
     with use_db(str(session), WorkDB.Mode.open) as db:
