@@ -72,6 +72,8 @@ def test_binary_content_is_a_not_scanned_finding_once(repo):
     report = scan(gitio.commit_range(repo.path, f"{base}..HEAD"))
     assert [(f.rule_id, f.path, f.commit) for f in report.findings] == [
         (core.UNSCANNED_RULE, "logo.bin", ""), (core.UNSCANNED_RULE, "tmp.bin", gone)]
+    assert report.findings[1].message == (f"tmp.bin in commit {gone[:12]} is binary content (binary file) "
+                                          "that was not scanned for secrets")
     assert report.notes == ["logo.bin: skipped (binary file)"]
     assert scan(gitio.commit_range(repo.path, f"{base}..HEAD"), Policy(exclude=("*.bin",))).findings == []
 
@@ -109,3 +111,31 @@ def test_an_unfinished_pattern_scan_blocks_in_ci_only(repo):
     for kw, blocking in (({}, False), ({"ci": True}, True)):
         report = core.check(gitio.staged(repo.path), spent, scanners=("patterns",), **kw)
         assert [(f.rule_id, f.path, f.blocking) for f in report.findings] == [("scan.incomplete", "a.py", blocking)]
+
+
+def test_every_file_of_a_commit_is_read_past_a_deleted_or_unscannable_one(repo):
+    base = repo.commit({"a.py": key_line(41)})  # a keyword in the deleted patch: git log keeps it
+    repo.git("rm", "-q", "a.py")
+    deleted = repo.commit({"b.py": key_line(38)})  # after a.py's deletion in the same commit
+    binary = repo.commit({"c.bin": BINARY, "d.py": key_line(39)})  # after c.bin
+    repo.commit({"b.py": "y = 1\n", "d.py": "z = 1\n"})
+    report = scan(gitio.commit_range(repo.path, f"{base}..HEAD"))
+    assert [(f.rule_id, f.path, f.commit) for f in report.findings] == [
+        (RULE, "b.py", deleted), (core.UNSCANNED_RULE, "c.bin", ""), (RULE, "d.py", binary)]
+
+
+def test_an_allow_comment_holds_in_a_commit_the_range_undoes(repo):
+    base = repo.commit({"README.md": "x\n"})
+    repo.commit({"a.py": key_line(40).rstrip("\n") + f"  # tightrope: allow {RULE} revoked test key\n"})
+    repo.commit({"a.py": "x = 1\n"})
+    report = scan(gitio.commit_range(repo.path, f"{base}..HEAD"))
+    assert report.findings == [] and report.suppressed == 1
+
+
+def test_a_submodule_is_noted_not_a_binary_finding(repo):
+    base = repo.commit({"README.md": "x\n"})
+    sub = "vendor/secret-store"  # a keyword in its path: the commit's patch for it is read
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{base},{sub}")
+    repo.commit()
+    report = scan(gitio.commit_range(repo.path, f"{base}..HEAD"))
+    assert report.findings == [] and report.notes == [f"{sub}: skipped (submodule)"]

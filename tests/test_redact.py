@@ -95,6 +95,7 @@ def test_preview_shows_a_prefix_only_with_eight_characters_after_it():
 def test_credential_run_widens_both_ways_to_the_run_and_no_further():
     assert credential_run("k=abcdef ghij", 4, 6) == (2, 8)
     assert credential_run("abcdef ghij", 0, 3) == (0, 6)
+    assert credential_run("abcdef ghij", 3, 5) == (0, 6)  # back to the text's first character
     assert credential_run("ab def", 0, 1) == (0, 2)
     jwt_like = "ey" + "Jabc"
     assert credential_run(jwt_like + ".d", 0, 4) == (0, 8)  # a JWT crosses its dots
@@ -108,6 +109,7 @@ def test_credential_run_takes_at_most_two_padding_characters_and_only_before_a_b
     assert credential_run("k=abcd==;", 2, 6) == (2, 8)
     assert credential_run("k=abcd===;", 2, 6) == (2, 6)
     assert credential_run("k=abcd==x", 2, 6) == (2, 6)
+    assert credential_run("ab===", 0, 2) == (0, 2)
 
 
 def test_a_long_line_ending_in_a_secret_is_masked():
@@ -116,6 +118,8 @@ def test_a_long_line_ending_in_a_secret_is_masked():
     assert Masker([jwt]).mask(pad + jwt + ".") == pad + _m(jwt) + "."
     assert Masker([key]).mask(pad + key) == pad + _m(key)
     assert Masker(["hunter2"]).mask(pad + "hunter2") == pad + _m("hunter2")
+    az = t.azure_storage_key()  # base64 with `==` padding at the very end
+    assert Masker([az[:-2]]).mask(pad + "k=" + az) == pad + "k=" + _m(az)
 
 
 def test_a_short_value_is_a_whole_token_at_either_end_of_the_text():
