@@ -42,8 +42,7 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "redact": ("src/tightrope/redact.py", ("tests/test_redact.py",)),
     "suppress": ("src/tightrope/suppress.py", ("tests/test_suppress.py", "tests/test_core_rules.py", "tests/test_core.py")),
     "policy": ("src/tightrope/policy.py", ("tests/test_policy_values.py", "tests/test_policy.py")),
-    "core": ("src/tightrope/core.py", ("tests/test_core_rules.py", "tests/test_core_history.py", "tests/test_caps.py",
-                                       "tests/test_core.py")),
+    "core": ("src/tightrope/core.py", ("tests/test_core_rules.py", "tests/test_core_history.py", "tests/test_caps.py")),
     "checksums": ("src/tightrope/scan/detectors/base.py", ("tests/test_detector_base.py", "tests/test_detectors.py")),
     # the rules judged directly (seconds); test_identity.py runs them end to end (minutes)
     "verify": ("src/tightrope/identity/verify.py", ("tests/test_verify_rules.py",)),
