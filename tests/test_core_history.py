@@ -139,3 +139,18 @@ def test_a_submodule_is_noted_not_a_binary_finding(repo):
     repo.commit()
     report = scan(gitio.commit_range(repo.path, f"{base}..HEAD"))
     assert report.findings == [] and report.notes == [f"{sub}: skipped (submodule)"]
+
+
+def test_over_a_whole_history_a_moved_and_edited_file_is_a_new_blob(repo):
+    repo.commit({"a.py": key_line(42)})
+    repo.git("mv", "a.py", "b.py")
+    repo.commit({"b.py": key_line(42) + "x = 1\n"})  # no rename detection: b.py is scanned whole
+    report = scan(gitio.history(repo.path, "--all"))
+    assert sorted((f.path, f.line) for f in report.findings) == [("a.py", 1), ("b.py", 1)]
+
+
+def test_in_a_range_a_moved_and_edited_file_brings_only_its_edit(repo):
+    base = repo.commit({"a.py": key_line(43)})  # known before the range
+    repo.git("mv", "a.py", "b.py")
+    repo.commit({"b.py": key_line(43) + "x = 1\n"})
+    assert scan(gitio.commit_range(repo.path, f"{base}..HEAD")).findings == []

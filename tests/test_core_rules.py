@@ -143,3 +143,8 @@ def test_the_dependency_scanner_runs_when_asked_and_only_then():
     report = core.check(ChangeSet([deps], "patch"), Policy(), scanners=("dependencies",))
     assert [(f.rule_id, f.path, f.line) for f in report.findings] == [("dep.typosquat", "requirements.txt", 1)]
     assert run(deps).findings == []
+
+
+def test_an_allow_comment_on_the_next_line_does_not_apply():
+    report = run(change("a.py", key_line(14), f"# tightrope: allow {RULE} test fixture, revoked"))
+    assert [f.line for f in report.findings] == [1] and report.suppressed == 0
