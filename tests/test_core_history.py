@@ -70,8 +70,8 @@ def test_binary_content_is_a_not_scanned_finding_once(repo):
     repo.git("rm", "-q", "tmp.bin")
     repo.commit()
     report = scan(gitio.commit_range(repo.path, f"{base}..HEAD"))
-    assert [(f.rule_id, f.path, f.commit) for f in report.findings] == [
-        (core.UNSCANNED_RULE, "logo.bin", ""), (core.UNSCANNED_RULE, "tmp.bin", gone)]
+    assert [(f.rule_id, f.path, f.line, f.commit) for f in report.findings] == [
+        (core.UNSCANNED_RULE, "logo.bin", 0, ""), (core.UNSCANNED_RULE, "tmp.bin", 0, gone)]  # a file, no line
     assert report.findings[1].message == (f"tmp.bin in commit {gone[:12]} is binary content (binary file) "
                                           "that was not scanned for secrets")
     assert report.notes == ["logo.bin: skipped (binary file)"]
