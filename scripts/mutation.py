@@ -7,11 +7,13 @@
 
 Each target module is mutated one small change at a time (cosmic-ray's operators: a
 comparison flipped, a constant changed, a branch removed...) in a throwaway copy of the
-committed tree, and the tests that cover it are run against each mutant. A mutant the
-tests do not notice "survives". The end-to-end tests run `python -m tightrope` in a
-subprocess; PYTHONPATH points those at the mutated copy too, so they count.
+committed tree, and the tests that cover it are run against each mutant, in a fork of one
+process that has pytest loaded (cosmic-ray makes and records the mutants; its own `exec`
+starts an interpreter per mutant, ten times slower). A mutant the tests do not notice
+"survives". The end-to-end tests run `python -m tightrope` in a subprocess; the mutant is on
+disk and PYTHONPATH points those at the copy too, so they count.
 
-Not part of .ci/run: a full run takes tens of minutes on two cores. The table it prints
+Not part of .ci/run: a full run takes tens of minutes on a loaded two-core machine. The table it prints
 goes into the README's measured section; each survivor either gets a test or a line in
 bench/results/mutation.md saying why it is equivalent.
 """
