@@ -102,6 +102,10 @@ def test_credential_run_widens_both_ways_to_the_run_and_no_further():
     assert credential_run(jwt_like + ". x", 0, 4) == (0, 6)  # not a sentence's full stop
     assert credential_run(jwt_like + ".", 0, 4) == (0, 6)
     assert credential_run(jwt_like + "d.", 0, 4) == (0, 7)
+    assert credential_run(jwt_like + "d.e", 0, 4) == (0, 9)  # a dot at an odd position too
+    assert credential_run(jwt_like + "d. x", 0, 4) == (0, 7)
+    for stop in " :":  # only a dot joins: not a space, not a colon
+        assert credential_run(jwt_like + stop + "d", 0, 4) == (0, 6)
 
 
 def test_credential_run_takes_at_most_two_padding_characters_and_only_before_a_break():
@@ -110,6 +114,7 @@ def test_credential_run_takes_at_most_two_padding_characters_and_only_before_a_b
     assert credential_run("k=abcd===;", 2, 6) == (2, 6)
     assert credential_run("k=abcd==x", 2, 6) == (2, 6)
     assert credential_run("ab===", 0, 2) == (0, 2)
+    assert credential_run("k=abcd>;", 2, 6) == (2, 6)  # only `=` pads
 
 
 def test_a_long_line_ending_in_a_secret_is_masked():
@@ -136,6 +141,12 @@ def test_sixteen_characters_are_masked_even_inside_a_word():
     assert Masker([v[:15]]).mask(f"id=_{v[:15]}_") == f"id=_{v[:15]}_"
     assert Masker([v[:11]]).mask(f"my{v[:11]}") == f"my{v[:11]}"  # not even at the text's edge
     assert Masker([v[:11]]).mask(f"{v[:11]}s") == f"{v[:11]}s"
+    assert Masker([v[:12]]).mask(f"my{v[:12]}") == f"my{v[:12]}"  # either parity of length
+    assert Masker([v[:12]]).mask(f"{v[:12]}s") == f"{v[:12]}s"
+
+
+def test_blank_values_are_never_masked():
+    assert Masker(["", " ", "\t"]).mask("a = ( )\t") == "a = ( )\t"
 
 
 def test_overlapping_copies_of_a_value_are_all_masked():
