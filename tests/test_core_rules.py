@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from tokens import anthropic_key
+from tokens import anthropic_key, groq_key
 
 from tightrope import core
 from tightrope.diff import AddedLine, AddedLines, FileChange
@@ -148,3 +148,17 @@ def test_the_dependency_scanner_runs_when_asked_and_only_then():
 def test_an_allow_comment_on_the_next_line_does_not_apply():
     report = run(change("a.py", key_line(14), f"# tightrope: allow {RULE} test fixture, revoked"))
     assert [f.line for f in report.findings] == [1] and report.suppressed == 0
+
+
+def test_findings_after_a_disabled_or_allowed_one_are_still_reported():
+    other = change("b.py", f'GROQ = "{groq_key()}"')
+    report = run(change("a.py", key_line(15)), other, policy=Policy(disable=(RULE,)))
+    assert [f.path for f in report.findings] == ["b.py"]
+    report = run(change("a.py", key_line(16, f"  # tightrope: allow {RULE} test fixture, revoked")), other)
+    assert [f.path for f in report.findings] == ["b.py"] and report.suppressed == 1
+
+
+def test_no_exclude_note_when_nothing_is_excluded_even_for_many_files():
+    many = [change(f"m{i}.py", "x = 1") for i in range(300)]  # past CPython's small-int cache
+    report = run(*many)
+    assert report.notes == [] and report.scanned_files == 300
