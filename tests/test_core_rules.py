@@ -146,8 +146,8 @@ def test_the_dependency_scanner_runs_when_asked_and_only_then():
 
 
 def test_an_allow_comment_on_the_next_line_does_not_apply():
-    report = run(change("a.py", key_line(14), f"# tightrope: allow {RULE} test fixture, revoked"))
-    assert [f.line for f in report.findings] == [1] and report.suppressed == 0
+    report = run(change("a.py", "x = 1", key_line(14), f"# tightrope: allow {RULE} test fixture, revoked"))
+    assert [f.line for f in report.findings] == [2] and report.suppressed == 0
 
 
 def test_findings_after_a_disabled_or_allowed_one_are_still_reported():
