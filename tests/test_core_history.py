@@ -57,10 +57,10 @@ def test_a_blob_is_scanned_once_at_the_commit_that_first_added_it(repo):
     base = repo.commit({"README.md": "x\n"})
     first = repo.commit({"a.py": key_line(34)})
     repo.commit({"a.py": "x = 1\n"})
-    repo.commit({"a.py": key_line(34)})  # the same content again: the same blob
-    repo.commit({"a.py": "x = 2\n"})
+    again = repo.commit({"a.py": key_line(34), "b.py": key_line(44)})  # a.py: the same blob again
+    repo.commit({"a.py": "x = 2\n", "b.py": "y = 2\n"})
     report = scan(gitio.commit_range(repo.path, f"{base}..HEAD"))
-    assert found(report) == [(RULE, "a.py", 1, first, False)]
+    assert found(report) == [(RULE, "a.py", 1, first, False), (RULE, "b.py", 1, again, False)]
 
 
 def test_binary_content_is_a_not_scanned_finding_once(repo):
@@ -83,9 +83,10 @@ def test_history_counts_each_commits_added_lines_and_knows_what_is_still_at_head
     repo.commit({"a.py": key_line(35) + "x = 1\ny = 2\n", "c.txt": "1\n2\n3\n"})
     repo.commit({"d.py": key_line(36)})
     repo.commit({"d.py": "gone = 1\n"})
+    repo.commit({"a.py": key_line(35) + "x = 1\n"})  # removes a line, adds none: nothing to count
     calls: list[tuple[int, int]] = []
     report = scan(gitio.history(repo.path, "--all"), progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert calls == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
     assert sorted((f.path, f.present_at_head) for f in report.findings) == [("a.py", True), ("d.py", False)]
     # only files whose patch holds a keyword are read: a.py's 2 lines, then its 1 (y = 2, next
     # to the key), d.py's 1; not c.txt, nor d.py's `gone = 1`

@@ -162,3 +162,9 @@ def test_no_exclude_note_when_nothing_is_excluded_even_for_many_files():
     many = [change(f"m{i}.py", "x = 1") for i in range(300)]  # past CPython's small-int cache
     report = run(*many)
     assert report.notes == [] and report.scanned_files == 300
+
+
+def test_only_a_deleted_file_is_noted_as_deleted():
+    for status in ("modified", "renamed", "copied"):
+        report = run(FileChange(path="m.py", status=status, old_path="o.py" if status != "modified" else ""))
+        assert report.notes == [], status
