@@ -80,17 +80,17 @@ def test_binary_content_is_a_not_scanned_finding_once(repo):
 
 def test_history_counts_each_commits_added_lines_and_knows_what_is_still_at_head(repo):
     repo.commit({"a.py": key_line(35) + "x = 1\n"})
-    repo.commit({"a.py": key_line(35) + "x = 1\ny = 2\n", "c.txt": "1\n2\n3\n"})
+    repo.commit({"a.py": key_line(35) + "x = 1\ny = 2\n", "c.txt": "1\n2\n3 tokens\n"})
     repo.commit({"d.py": key_line(36)})
     repo.commit({"d.py": "gone = 1\n"})
-    repo.commit({"a.py": key_line(35) + "x = 1\n"})  # removes a line, adds none: nothing to count
+    repo.commit({"c.txt": "1\n2\n"})  # removes a line, adds none: nothing to count
     calls: list[tuple[int, int]] = []
     report = scan(gitio.history(repo.path, "--all"), progress=lambda done, total: calls.append((done, total)))
     assert calls == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
     assert sorted((f.path, f.present_at_head) for f in report.findings) == [("a.py", True), ("d.py", False)]
     # only files whose patch holds a keyword are read: a.py's 2 lines, then its 1 (y = 2, next
-    # to the key), d.py's 1; not c.txt, nor d.py's `gone = 1`
-    assert (report.scanned_files, report.scanned_lines) == (3, 4)
+    # to the key) and c.txt's 3, d.py's 1; not d.py's `gone = 1`, nor c.txt's removal
+    assert (report.scanned_files, report.scanned_lines) == (4, 7)
     assert type(report.scanned_files) is int and type(report.scanned_lines) is int
 
 
