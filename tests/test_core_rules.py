@@ -3,7 +3,9 @@ is suppressed, what is noted. Fast enough for the mutation check of core.py (iss
 
 from __future__ import annotations
 
-from tokens import anthropic_key
+import dataclasses
+
+from tokens import anthropic_key, groq_key
 
 from tightrope import core
 from tightrope.diff import AddedLine, AddedLines, FileChange
@@ -116,3 +118,53 @@ def test_patterns_false_runs_no_pattern_scanner():
     report = core.check(ChangeSet([change("a.py", "requests.get(u, verify=False)")], "patch"),
                         Policy(patterns=False), scanners=("patterns",))
     assert report.findings == [] and report.notes == []
+
+
+def test_the_exclude_note_counts_the_files_left_out():
+    report = run(change("fixtures/k.py", key_line(12)), change("a.py", "x = 1"), policy=Policy(exclude=("fixtures",)))
+    assert report.notes == ["the policy's `exclude` left out 1 file"]
+    report = run(change("fixtures/k.py", key_line(12)), change("fixtures/j.py", "y = 1"), change("a.py", "x = 1"),
+                 policy=Policy(exclude=("fixtures",)))
+    assert report.notes == ["the policy's `exclude` left out 2 files"]
+
+
+def test_a_credential_pattern_is_dropped_only_on_a_line_with_a_secret():
+    cred = dataclasses.replace(finding(Severity.MEDIUM, rule="py.hardcoded-credential"), cwe=("CWE-798",))
+    other = dataclasses.replace(cred, rule_id="py.sql-injection", cwe=("CWE-89",))
+    secret = dataclasses.replace(finding(Severity.HIGH, rule=RULE), kind="secret")
+    assert core._secrets_own_credentials([cred, other]) == [cred, other]
+    assert core._secrets_own_credentials([cred, other, secret]) == [other, secret]
+    assert core._secrets_own_credentials([cred, dataclasses.replace(secret, line=2)]) == [
+        cred, dataclasses.replace(secret, line=2)]
+
+
+def test_the_dependency_scanner_runs_when_asked_and_only_then():
+    deps = change("requirements.txt", "reqeusts==2.31.0")
+    report = core.check(ChangeSet([deps], "patch"), Policy(), scanners=("dependencies",))
+    assert [(f.rule_id, f.path, f.line) for f in report.findings] == [("dep.typosquat", "requirements.txt", 1)]
+    assert run(deps).findings == []
+
+
+def test_an_allow_comment_on_the_next_line_does_not_apply():
+    report = run(change("a.py", "x = 1", key_line(14), f"# tightrope: allow {RULE} test fixture, revoked"))
+    assert [f.line for f in report.findings] == [2] and report.suppressed == 0
+
+
+def test_findings_after_a_disabled_or_allowed_one_are_still_reported():
+    other = change("b.py", f'GROQ = "{groq_key()}"')
+    report = run(change("a.py", key_line(15)), other, policy=Policy(disable=(RULE,)))
+    assert [f.path for f in report.findings] == ["b.py"]
+    report = run(change("a.py", key_line(16, f"  # tightrope: allow {RULE} test fixture, revoked")), other)
+    assert [f.path for f in report.findings] == ["b.py"] and report.suppressed == 1
+
+
+def test_no_exclude_note_when_nothing_is_excluded_even_for_many_files():
+    many = [change(f"m{i}.py", "x = 1") for i in range(300)]  # past CPython's small-int cache
+    report = run(*many)
+    assert report.notes == [] and report.scanned_files == 300
+
+
+def test_only_a_deleted_file_is_noted_as_deleted():
+    for status in ("modified", "renamed", "copied"):
+        report = run(FileChange(path="m.py", status=status, old_path="o.py" if status != "modified" else ""))
+        assert report.notes == [], status
