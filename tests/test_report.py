@@ -11,6 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+import tokens
+
 from tightrope import __version__
 from tightrope.findings import Confidence, Finding, Report, Severity, fingerprint
 from tightrope.report import FORMATS, render
@@ -415,14 +417,43 @@ def test_sarif_escapes_controls():
 
 # --- secrets ----------------------------------------------------------------------------
 
+def carrying_secrets(anthropic: str, github: str) -> Report:
+    """A report whose other findings carry live tokens in clear, as a scanner hands them over:
+    a pattern finding's snippet, a dependency finding's message, a note."""
+    report = full_report()
+    report.findings += [
+        make("pattern.python.tls-verify-disabled", "pattern", Severity.MEDIUM, path="src/client.py", line=9,
+             snippet=f'requests.get(url, headers={{"x-api-key": "{anthropic}"}}, verify=False)'),
+        make("dependency.url-dependency", "dependency", Severity.MEDIUM, path="requirements.txt", line=2,
+             message=f"installs from a URL: git+https://oauth2:{github}@git.example.com/team/lib.git"),
+    ]
+    report.notes.append(f"src/token.txt: 1 line is not UTF-8 near {github}")
+    return report
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_format_prints_a_secret_another_finding_carries(fmt, tmp_path, capsys):
+    """Through the front ends' one exit (`emit`: redact, then render): no 8-character piece
+    of either token reaches the output, whichever finding carried it."""
+    from tightrope.frontends.scan_cmd import emit
+
+    secrets = [tokens.anthropic_key(seed=fmt), tokens.github_classic(seed=fmt)]
+    out_file = tmp_path / "report.out"
+    emit(carrying_secrets(*secrets), [(fmt, str(out_file)), ("text", None)])
+    out = out_file.read_text(encoding="utf-8") + capsys.readouterr().out
+    for secret in secrets:
+        body = secret.split("_", 1)[-1].split("-")[-1]  # the random part after the public prefix
+        leaked = [body[i:i + 8] for i in range(len(body) - 7) if body[i:i + 8] in out]
+        assert not leaked, f"{fmt}: pieces of a secret in the output: {leaked[:3]}"
+    assert "src/client.py" in out and "requirements.txt" in out  # the findings themselves still show
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name", sorted(REPORTS))
-def test_renderers_never_add_the_raw_secret(fmt, name):
+def test_the_preview_is_what_shows(fmt, name):
     report = REPORTS[name]()
-    assert not any(RAW_SECRET in (f.snippet + f.message + f.help + f.title) for f in report.findings)
     for color in (False, True):
         out = render(report, fmt, color=color)
-        assert RAW_SECRET not in out
-        assert RAW_SECRET[8:24] not in out  # nor a long piece of it
+        assert RAW_SECRET not in out and RAW_SECRET[8:24] not in out
     if name == "full":
-        assert PREVIEW[1:-1] in render(report, fmt)  # the preview is what shows
+        assert PREVIEW[1:-1] in render(report, fmt)
