@@ -43,17 +43,12 @@ def test_a_vendor_token_in_a_curl_header_keeps_its_vendor_rule():
     assert "secret.github-classic-token" in hits and CURL not in hits
 
 
-def _trigger_url(sig: str) -> str:
-    return (f"https://prod-{12}.westeurope.logic.azure.com:443/workflows/{t.rand(32, t.HEX, seed='wf')}/triggers/manual"
-            f"/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={sig}")
-
-
 def test_signed_trigger_url_is_reported():
     sig = t.rand(43, t.B64URL, seed="sig")
-    hits = found(f'TEAMS_WORKFLOW_URL = "{_trigger_url(sig)}"', path="app/alerts.py")
+    hits = found(f'TEAMS_WORKFLOW_URL = "{t.logic_apps_trigger_url(sig=sig)}"', path="app/alerts.py")
     assert TRIGGER in hits and hits[TRIGGER].blocking and sig not in hits[TRIGGER].snippet
 
 
 @pytest.mark.parametrize("sig", [t.rand(42, t.B64URL, seed="short"), "x" * 43])
 def test_trigger_url_with_a_short_or_placeholder_signature_is_not_reported(sig: str):
-    assert TRIGGER not in found(f'TEAMS_WORKFLOW_URL = "{_trigger_url(sig)}"', path="app/alerts.py")
+    assert TRIGGER not in found(f'TEAMS_WORKFLOW_URL = "{t.logic_apps_trigger_url(sig=sig)}"', path="app/alerts.py")
