@@ -109,3 +109,10 @@ def test_grafana_checksum_is_grafanas_little_endian_crc32():
     assert "secret.grafana-service-account-token" in rules_in(f'GRAFANA_TOKEN = "{token}"')
     big_endian = token[:-8] + "9726585b"  # the same CRC32 written most significant byte first
     assert grafana.check(big_endian) is Verdict.INVALID
+
+
+def test_supabase_cli_local_default_secret_key_is_not_reported():
+    """`supabase start` prints the same local-stack secret key everywhere (assembled here)."""
+    local = "sb_" + "secret_" + "N7UND0UgjKTVK-Uodkm0Hg" + "_xSvEMPvz"
+    assert "secret.supabase-secret-key" not in rules_in(f"SUPABASE_SECRET_KEY={local}")
+    assert "secret.supabase-secret-key" in rules_in(f"SUPABASE_SECRET_KEY={local[:-1]}Z")
