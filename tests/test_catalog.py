@@ -103,11 +103,11 @@ def test_context_keyword_is_required(fmt: Format):
 def test_grafana_checksum_is_grafanas_little_endian_crc32():
     """The test vector of Grafana's pkg/components/satokengen/tokengen_test.go (assembled
     here): a real token must not be dropped as a wrong checksum."""
-    token = "gl" + "sa_" + "iNValIdinValiDinvalidinvalidinva" + "_" + "5b582697"
+    vector = "gl" + "sa_" + "iNValIdinValiDinvalidinvalidinva" + "_" + "5b582697"
     (grafana,) = [f for f in FORMATS if f.rule == "grafana-service-account-token"]
-    assert grafana.check(token) is Verdict.VALID
-    assert "secret.grafana-service-account-token" in rules_in(f'GRAFANA_TOKEN = "{token}"')
-    big_endian = token[:-8] + "9726585b"  # the same CRC32 written most significant byte first
+    assert grafana.check(vector) is Verdict.VALID
+    assert "secret.grafana-service-account-token" in rules_in(f'GRAFANA_TOKEN = "{vector}"')
+    big_endian = vector[:-8] + "9726585b"  # the same CRC32 written most significant byte first
     assert grafana.check(big_endian) is Verdict.INVALID
 
 
