@@ -59,6 +59,7 @@ FORMATS: tuple[Format, ...] = (
            names=("vultr",)),
     Format("hetzner-api-token", "Hetzner Cloud API token", "{an:64}",
            "the Hetzner Cloud console (Security > API tokens)", C, names=("hetzner", "hcloud")),
+    Format("upcloud-api-token", "UpCloud API token", "ucat_{uan:26}", "https://hub.upcloud.com (Account > API tokens)", C),
     Format("scaleway-secret-key", "Scaleway secret key", UUID, "https://console.scaleway.com/iam/api-keys", C,
            names=("scaleway", "scw_secret")),
     Format("flyio-token", "Fly.io access token", "fo1_{b64u:43}", "https://fly.io/user/personal_access_tokens", C),
