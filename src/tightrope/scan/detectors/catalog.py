@@ -496,6 +496,12 @@ FORMATS: tuple[Format, ...] = (
            names=("contentful",)),
     Format("sentry-legacy-token", "Sentry auth token (legacy)", "{hex:64}", "https://sentry.io/settings/account/api/auth-tokens/",
            names=("sentry_auth", "sentry_token", "sentry_api")),
+    Format("fullstory-api-key", "FullStory API key", "na1.{b64p:40-300}", "your FullStory account (Settings > API keys)",
+           names=("fullstory",)),
+    Format("fullstory-api-key", "FullStory API key (EU)", "eu1.{b64p:40-300}", "your FullStory account (Settings > API keys)",
+           names=("fullstory",)),
+    Format("box-access-token", "Box API access or developer token", "{an:32}", "https://app.box.com/developers/console",
+           names=("box_access_token", "box_developer_token", "box_api_token", "box_token")),
     # ------------------------------------------------------------ batch 3: more of the peers' checklist
     Format("onepassword-secret-key", "1Password account Secret Key", "A3-{uan:6}-{uan:6}-{uan:5}-{uan:5}-{uan:5}-{uan:5}",
            "your 1Password account (the Secret Key cannot be rotated in place: contact 1Password or re-create the account)",
