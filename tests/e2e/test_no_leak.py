@@ -36,7 +36,8 @@ def _value(text: str) -> str:
     return m.group(1) if m else _NAME.sub("", max(_RUN.findall(text), key=len).lstrip("/"))
 
 
-SAMPLES = [(rule, path, text, value if rule == "secret.private-key" else _value(text))
+_OWN_VALUE = ("secret.private-key", "secret.azure-logic-apps-trigger-url")  # the sample names the secret part
+SAMPLES = [(rule, path, text, value if rule in _OWN_VALUE else _value(text))
            for rule, path, text, value in (p.values for p in samples())]
 _CATALOGUE = [(f, build(f)) for f in FORMATS]
 SAMPLES += [("secret." + f.rule, "config/settings.py", line_for(f, token), token) for f, token in _CATALOGUE]
