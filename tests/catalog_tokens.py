@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import json
 import random
-import zlib
 
 from tightrope.scan.detectors.token_table import ALPHABETS, B64Text, Bech32, Crc32Hex, Format, JsonPayload, Run, \
     bech32_polymod, parse_shape
@@ -57,14 +56,10 @@ def build(fmt: Format, seed: object = 0, short: bool = False, fill: str = "") ->
         else:
             out.append(_run(p, rng, None, fill))
     if isinstance(fmt.check, Crc32Hex) and not fill:
-        out[runs[-1]] = f"{secrets_crc(''.join(out[:runs[-1] - 1])):08x}"
+        out[runs[-1]] = fmt.check.checksum("".join(out[:runs[-1] - 1]))
     if short:
         out[runs[-1]] = out[runs[-1]][:-1]
     return "".join(out)
-
-
-def secrets_crc(text: str) -> int:
-    return zlib.crc32(text.encode()) & 0xFFFFFFFF
 
 
 def broken(fmt: Format, token: str) -> str:

@@ -128,3 +128,22 @@ def test_a_value_too_short_to_mask_in_a_run_is_reported_only_whole(fmt: Format):
     token = build(fmt)
     assert "secret." + fmt.rule in rules_in(line_for(fmt, token))
     assert "secret." + fmt.rule not in rules_in(line_for(fmt, token + ".c2lnbmF0dXJl"))
+
+# ------------------------------------------------------------------ checks against the vendors' own vectors
+
+def test_grafana_checksum_is_grafanas_little_endian_crc32():
+    """The test vector of Grafana's pkg/components/satokengen/tokengen_test.go (assembled
+    here): a real token must not be dropped as a wrong checksum."""
+    vector = "gl" + "sa_" + "iNValIdinValiDinvalidinvalidinva" + "_" + "5b582697"
+    (grafana,) = [f for f in FORMATS if f.rule == "grafana-service-account-token"]
+    assert grafana.check(vector) is Verdict.VALID
+    assert "secret.grafana-service-account-token" in rules_in(f'GRAFANA_TOKEN = "{vector}"')
+    big_endian = vector[:-8] + "9726585b"  # the same CRC32 written most significant byte first
+    assert grafana.check(big_endian) is Verdict.INVALID
+
+
+def test_supabase_cli_local_default_secret_key_is_not_reported():
+    """`supabase start` prints the same local-stack secret key everywhere (assembled here)."""
+    local = "sb_" + "secret_" + "N7UND0UgjKTVK-Uodkm0Hg" + "_xSvEMPvz"
+    assert "secret.supabase-secret-key" not in rules_in(f"SUPABASE_SECRET_KEY={local}")
+    assert "secret.supabase-secret-key" in rules_in(f"SUPABASE_SECRET_KEY={local[:-1]}Z")

@@ -80,3 +80,14 @@ def test_yaml_block_scalar_with_one_line():
     got = views(["api:", "  token: |", f"    {token}", "  next: 1"])
     assert got[2].texts == (f"token: {token}",) and got[2].encoded == (token,)
     assert views(["script: |", "  echo one", "  echo two"]) == {}
+
+
+def test_base64_jwt_and_pem_runs_are_decoded_one_layer_and_bounded():
+    token = t.jwt(seed="view")
+    got = views([f"TOKEN={b64(token)} # session"])
+    assert got[0].texts == (token,) and got[0].encoded == (b64(token),) and got[0].how == "base64"
+    nested = b64(b64(token))  # base64 of base64: its run does not start with the marker, not decoded
+    assert views([f"TOKEN={nested}"]) == {}
+    huge = b64(t.private_key_header() + "\n" + "A" * MAX_VALUE)
+    assert views([f"KEY={huge}"]) == {}
+    assert views([f"NOTE=Z{b64(token)}"]) == {}  # inside a longer base64 run: not a run of its own

@@ -96,6 +96,11 @@ def samples():
         ("secret.basic-auth", "client.py", 'h = {"Authorization": "Basic %s"}' % t.basic_auth_b64(), None),
         ("secret.database-url-password", "db.cs", 'cs = "Server=db;Database=app;User Id=svc;Password=%s;"'
          % t.password(4), None),
+        ("secret.curl-auth-header", "deploy.sh", "curl -H 'Authorization: Bearer %s' https://api.corp.net/v1"
+         % t.rand(40, t.ALNUM, "curlh"), None),
+        ("secret.azure-logic-apps-trigger-url", "alerts.py", 'TEAMS_URL = "%s"' % t.logic_apps_trigger_url(),
+         t.logic_apps_trigger_url().rpartition("sig=")[2]),
+        ("secret.pkcs12", ".env", "SIGNING_P12=" + t.pkcs12_b64(), t.pkcs12_b64()),
         ("secret.keyword", "settings.py", 'DB_PASSWORD = "%s"' % t.password(), None),
         ("secret.keyword", ".env", "SMTP_PASSWORD=" + t.password(3), None),
     ]

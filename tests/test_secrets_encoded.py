@@ -75,3 +75,36 @@ def test_a_token_on_a_block_scalar_line_is_reported_once():
     token = t.github_classic()
     found = scan("config/app.yaml", "ci:\n  token: |\n    " + token + "\n")
     assert [f.rule_id for f in found] == ["secret.github-classic-token"]
+
+
+def _pem(seed: object = 0) -> str:
+    return "\n".join([t.private_key_header(), *(t.private_key_body_line((seed, i)) for i in range(4)),
+                      t.private_key_header().replace("BEGIN", "END")]) + "\n"
+
+
+def test_base64_jwt_outside_kubernetes_is_decoded_and_reported():
+    token = t.jwt(seed="b64")
+    for encoded in (b64(token), base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")):
+        (f,) = [f for f in scan(".env", f"SESSION_TOKEN={encoded}\n") if f.rule_id == "secret.jwt"]
+        assert f.line == 1 and f.blocking and "base64" in f.message
+        assert not leaks([f], token, encoded, token[:20])
+
+
+def test_base64_pem_private_key_outside_kubernetes_is_reported_as_a_key_with_its_body():
+    pem = _pem("env")
+    (f,) = [f for f in scan("helm/values.yaml", f"signingKey: {b64(pem)}\n") if f.rule_id == "secret.private-key"]
+    assert f.blocking and f.line == 1 and not leaks([f], pem, b64(pem), t.private_key_body_line(("env", 0)))
+
+
+def test_base64_pem_in_a_kubernetes_secret_blocks_with_its_body():
+    pem = _pem("k8s")
+    text = "kind: Secret\ntype: kubernetes.io/tls\ndata:\n  tls.key: " + b64(pem) + "\n"
+    (f,) = [f for f in scan("deploy/tls.yaml", text) if f.rule_id == "secret.private-key"]
+    assert f.blocking and f.line == 4
+
+
+def test_base64_that_is_not_a_jwt_or_pem_is_not_decoded():
+    token = t.github_classic()
+    assert not scan("config/app.env", f"BLOB={b64(token)}\n")  # an encoded token without a marker: not decoded
+    header_only = b64(t.private_key_header() + "\n")
+    assert not [f for f in scan("app/const.py", f'MARK = "{header_only}"\n') if f.blocking]

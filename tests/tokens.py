@@ -280,6 +280,24 @@ def private_key_body_line(seed: object = 0) -> str:
     return "MII" + rand(61, B64, ("pem", seed))
 
 
+def pkcs12_der(seed: object = 0, version: int = 3, size: int = 1500) -> bytes:
+    """RFC 7292's PFX shape, `SEQUENCE { INTEGER version, SEQUENCE ... }`, around random bytes."""
+    body = _rng(("p12", seed)).randbytes(size)
+    inner = bytes([0x02, 0x01, version, 0x30, 0x82]) + len(body).to_bytes(2, "big") + body
+    return bytes([0x30, 0x82]) + len(inner).to_bytes(2, "big") + inner
+
+
+def pkcs12_b64(seed: object = 0) -> str:
+    return base64.b64encode(pkcs12_der(seed)).decode()
+
+
+def logic_apps_trigger_url(seed: object = 0, sig: str | None = None) -> str:
+    """A Logic Apps / Power Automate manual-trigger URL (the Teams Workflows webhook)."""
+    sig = rand(43, B64URL, ("lasig", seed)) if sig is None else sig
+    return ("https://prod-12.westeurope.logic.azure.com:443/workflows/" + rand(32, HEX, ("lawf", seed))
+            + "/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=" + sig)
+
+
 # ------------------------------------------------------------------ everyday formats (issue 11 §2)
 
 def heroku_key(seed: object = 0) -> str:

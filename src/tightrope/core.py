@@ -72,6 +72,28 @@ def _unscanned(change: FileChange, commit: str = "") -> Finding:
     )
 
 
+_KEY_STORES = (".p12", ".pfx")  # PKCS#12: a certificate with its private key, binary
+
+
+def _key_store(change: FileChange, commit: str = "") -> Finding | None:
+    """A PKCS#12 file added or changed: it bundles a private key, so its name is the finding
+    (its content is binary; a base64 key store in text is the secrets scanner's)."""
+    if change.status == "deleted" or not change.path.lower().endswith(_KEY_STORES):
+        return None
+    from tightrope.scan import secret_filters
+    from tightrope.scan.detectors.private_keys import PKCS12_HELP, PKCS12_RULE
+
+    where = f"in commit {commit[:12]}" if commit else "in this change"
+    fixture = secret_filters.is_test_path(change.path)  # a test suite's key store: shown, not blocking
+    return Finding(
+        rule_id=PKCS12_RULE, kind="secret", severity=Severity.CRITICAL, blocking=not fixture,
+        confidence=Confidence.LOW if fixture else Confidence.MEDIUM,
+        path=change.path, line=0, commit=commit, title="PKCS#12 key store file",
+        message=f"{change.path} {where} is a PKCS#12 key store: it usually holds a private key",
+        fingerprint=fingerprint(PKCS12_RULE, change.path, change.blob or commit), help=PKCS12_HELP,
+    )
+
+
 def _scan_commits(changeset: ChangeSet, policy: Policy, sources: dict,
                   progress: Callable[[int, int], None] | None = None) -> tuple[list[Finding], list[Finding], int, int]:
     """Secrets in each commit's own added lines, a blob once (oldest first, so a finding
@@ -102,7 +124,10 @@ def _scan_commits(changeset: ChangeSet, policy: Policy, sources: dict,
                 if blob and blob in seen:
                     continue
                 seen.add(blob)
-                if change.skipped == "binary file":
+                store = _key_store(change, commit.sha)
+                if store:
+                    found.append(dataclasses.replace(store, author=commit.author, date=commit.date))
+                elif change.skipped == "binary file":
                     unscanned.append(_unscanned(change, commit.sha))
                 if not change.is_scannable or not change.added:
                     continue
@@ -172,8 +197,10 @@ def check(
 
         for c in files:
             raw += secrets.scan_lines(c.path, c.added)
+        raw += [f for c in changes if not _excluded(c.path, policy.exclude) and (f := _key_store(c))]
         if changeset.source in _CI_SOURCES:
-            raw += [_unscanned(c) for c in changes if c.skipped == "binary file" and not _excluded(c.path, policy.exclude)]
+            raw += [_unscanned(c) for c in changes if c.skipped == "binary file" and not _excluded(c.path, policy.exclude)
+                    and not c.path.lower().endswith(_KEY_STORES)]
         if changeset.history and changeset.root is not None:
             by_commit, unscanned, n_files, n_lines = _scan_commits(changeset, policy, sources, progress)
             if changeset.source == "history":

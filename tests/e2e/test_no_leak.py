@@ -23,6 +23,7 @@ from test_secrets import samples
 from tightrope.redact import preview
 from tightrope.scan.detectors import ALL
 from tightrope.scan.detectors.catalog import FORMATS
+from tightrope.scan.detectors.token_table import parse_shape
 
 _URL_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
 _RUN = re.compile(r"(?:https:)?[A-Za-z0-9_\-.+/!#%&*=]{16,}")
@@ -36,11 +37,14 @@ def _value(text: str) -> str:
     return m.group(1) if m else _NAME.sub("", max(_RUN.findall(text), key=len).lstrip("/"))
 
 
-SAMPLES = [(rule, path, text, value if rule == "secret.private-key" else _value(text))
+_OWN_VALUE = ("secret.private-key", "secret.azure-logic-apps-trigger-url")  # the sample names the secret part
+SAMPLES = [(rule, path, text, value if rule in _OWN_VALUE else _value(text))
            for rule, path, text, value in (p.values for p in samples())]
 _CATALOGUE = [(f, build(f)) for f in FORMATS]
 SAMPLES += [("secret." + f.rule, "config/settings.py", line_for(f, token), token) for f, token in _CATALOGUE]
 PUBLIC_PREFIX = {token: f.prefix or "" for f, token in _CATALOGUE}  # a catalogue format's fixed prefix is public
+# and so is the fixed text inside its shape (`.webhook.office.com/webhookb2/`, `/IncomingWebhook/`)
+LITERALS = {token: [p for p in parse_shape(f.shape) if isinstance(p, str)] for f, token in _CATALOGUE}
 
 
 def secret_part(value: str) -> str:
@@ -49,8 +53,10 @@ def secret_part(value: str) -> str:
 
 
 def windows(value: str, n: int = 8) -> set[str]:
-    part = secret_part(value)
-    return {part[i:i + n] for i in range(len(part) - n + 1)}
+    pieces = [secret_part(value)]
+    for literal in LITERALS.get(value, ()):
+        pieces = [q for piece in pieces for q in piece.split(literal)]
+    return {part[i:i + n] for part in pieces for i in range(len(part) - n + 1)}
 
 
 def test_every_detector_is_planted():

@@ -5,8 +5,10 @@
 
 For each added line whose value a config format encodes, the text(s) the secrets scanner
 reads in its place: base64 values of a Kubernetes `Secret`'s `data:` (the decoded value
-under its key's name), percent-encoded URLs, JSON string escapes (`\\/`, `\\u002f`), and a
-YAML block scalar's single line (`token: |` then the value, read as `token: <value>`).
+under its key's name), base64 of a JWT or of a PEM block anywhere (runs that start with
+the base64 of `eyJ` or of `-----BEGIN `: nothing else is decoded), percent-encoded URLs,
+JSON string escapes (`\\/`, `\\u002f`), and a YAML block scalar's single line (`token: |`
+then the value, read as `token: <value>`).
 Findings stay on the encoded line. One layer only (a view is never decoded again), values
 over MAX_VALUE characters are not decoded, and a view's text is never printed: the
 scanner reports decoded findings without a preview and redacts `View.encoded`.
@@ -40,15 +42,20 @@ _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
 _JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*\\(?:/|u[0-9a-fA-F]{4})(?:[^"\\]|\\.)*)"')
 _JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(/))")
 _BLOCK = re.compile(r"^(\s*)(?:-\s+)?(?P<key>[\w.-]+):\s*[|>][-+0-9]*\s*$")
+# base64 of `eyJ` (a JWT) and of `-----BEGIN ` (a PEM block), standard or URL-safe alphabet
+_B64_MARKERS = ("ZXlK", "LS0tLS1CRUdJTi")
+_B64_BLOB = re.compile(r"(?<![A-Za-z0-9+/_-])(?:ZXlK|LS0tLS1CRUdJTi)[A-Za-z0-9+/_-]{16,}={0,2}")
 
 
-Gates = tuple[bool, ...]  # (Kubernetes Secret data, YAML block scalars, percent-encoding, JSON escapes), or () for none
+Gates = tuple[bool, ...]  # (Kubernetes Secret data, YAML block scalars, percent-encoding, JSON escapes,
+#                           base64 JWT/PEM), or () for none
 
 
 def gates(text: str) -> Gates:
     """A cheap look at a file's added text: which encodings could a line hold?"""
     found = (("Secret" in text and "kind" in text and "data:" in text), (": |" in text or ": >" in text),
-             ("%" in text and "://" in text), ("\\/" in text or "\\u" in text))
+             ("%" in text and "://" in text), ("\\/" in text or "\\u" in text),
+             any(m in text for m in _B64_MARKERS))
     return found if any(found) else ()
 
 
@@ -57,11 +64,13 @@ def views(texts: Sequence[str], gates: Gates) -> dict[int, View]:
     out: dict[int, View] = {}
     if not gates:
         return out
-    k8s, blocks, percent, json_escapes = gates
+    k8s, blocks, percent, json_escapes, b64_blobs = gates
     if k8s:
         _kubernetes_secret_data(texts, out)
     if blocks:
         _yaml_block_scalars(texts, out)
+    if b64_blobs:
+        _base64_blobs(texts, out)
     if percent or json_escapes:
         for i, line in enumerate(texts):
             if i in out or len(line) > MAX_VALUE:
@@ -114,6 +123,23 @@ def _b64_text(value: str) -> str | None:
     if not text.strip() or any(ord(c) < 32 and c not in "\t\r\n" for c in text):
         return None
     return text
+
+
+def _base64_blobs(texts: Sequence[str], out: dict[int, View]) -> None:
+    """Base64 runs that decode to a JWT or a PEM block (a token or key in an env file, a
+    Helm value, a CI variable): the decoded text, line by line."""
+    for i, text in enumerate(texts):
+        if i in out or not any(m in text for m in _B64_MARKERS):
+            continue
+        found = []
+        for blob in _B64_BLOB.findall(text):
+            std = blob.rstrip("=").replace("-", "+").replace("_", "/")
+            decoded = _b64_text(std + "=" * (-len(std) % 4))
+            if decoded:
+                found.append((blob, decoded))
+        if found:
+            lines = [line for _, decoded in found for line in decoded.splitlines()][:MAX_LINES]
+            out[i] = View(tuple(lines), tuple(blob for blob, _ in found), "base64")
 
 
 def _yaml_block_scalars(texts: Sequence[str], out: dict[int, View]) -> None:

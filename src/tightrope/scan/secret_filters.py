@@ -116,6 +116,7 @@ KNOWN_EXAMPLES_SHA256 = frozenset({
     "2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",  # Stripe docs' sk_test_… test key
     "b1471f544ceeea31333bde7e1ecbaad6eac0d4a749412ad29bd66ef895b81c6b",  # Stripe docs' pk_test_… test key
     "f2d6ca16515033e5dce14eba840b979d27b5cbae24bb3e5bf484339667f86397",  # Stripe docs' sk_test_… test key
+    "1771c2baae978eb4f573d9896da378674ce652f1f5006dc156ce6cecf400276a",  # the Supabase CLI's local-stack sb_secret_… key (its random part)
 })
 _ENV_REFERENCE = lazy(
     r"os\.environ|os\.getenv|getenv\(|process\.env\b|import\.meta\.env|ENV\[|ENV\.fetch|System\.getenv"

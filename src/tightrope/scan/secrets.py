@@ -177,9 +177,10 @@ def _decoded_findings(path: str, lines: Sequence[AddedLine], text: str, gates: e
     for i, view in encodings.views(text.split("\n"), gates).items():
         line = lines[i]
         candidates: list[_Candidate] = []
-        for decoded in view.texts:
+        for j, decoded in enumerate(view.texts):
             if prefilter().search(decoded.lower()) or (_STRUCTURAL and structural_prefilter().search(decoded)):
-                candidates += _scan_line(path, decoded, None, False, False, in_tests)
+                nxt = view.texts[j + 1] if j + 1 < len(view.texts) else None  # a decoded PEM's body
+                candidates += _scan_line(path, decoded, nxt, False, False, in_tests)
         candidates = [dataclasses.replace(c, show_preview=False) for c in candidates
                       if (line.number, c.rule_id) not in seen]
         if candidates:

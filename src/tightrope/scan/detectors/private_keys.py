@@ -1,5 +1,5 @@
 """Private keys: PEM headers (RSA, DSA, EC, OPENSSH, PKCS#8, encrypted PKCS#8, SSH2),
-PGP private key blocks and PuTTY key files.
+PGP private key blocks, PuTTY key files, and base64 PKCS#12 key stores.
 
 A header followed by key material (on the same line after `\\n`, or on the next added
 line) is reported with HIGH confidence; a bare header (a constant in a parser, a
@@ -42,6 +42,15 @@ def _judge(match: re.Match, line: str, next_line: str | None) -> Refined | None:
     return Refined(Confidence.LOW, secret=match.group(0), severity=severity)
 
 
+# RFC 7292: PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo, ... }. DER
+# `30 82 LL LL 02 01 03 30 82` in base64 is `MII` + 2 + one of AQgw + `IBAzCC`: a key store
+# pasted into a CI variable or a config file. (A `.p12`/`.pfx` file itself is binary: see
+# `tightrope.core`, which reports it by name under the same rule.)
+PKCS12_RULE = "secret.pkcs12"
+PKCS12_HELP = ("Treat the key store as compromised: revoke the certificate and rotate its private key, remove "
+               "the file from the change (and history), and keep key stores in a secret manager.")
+_PKCS12 = lazy(r"(?<![A-Za-z0-9+/])MII[A-Za-z0-9+/]{2}[AQgw]IBAzCC[A-Za-z0-9+/]{50,}={0,2}(?![A-Za-z0-9+/=])")
+
 DETECTORS = [
     Detector(
         rule_id="secret.private-key", title="Private key",
@@ -49,5 +58,9 @@ DETECTORS = [
         min_entropy=0.0, placeholder_filter=False, refine=_judge, show_preview=False,
         help="Treat the key as compromised: revoke or rotate it wherever it is trusted, remove it from "
              "the change (and history), and load it from a secret manager or a file outside the repository.",
+    ),
+    Detector(
+        rule_id=PKCS12_RULE, title="PKCS#12 key store (base64)", pattern=_PKCS12, keywords=("ibazcc",),
+        severity=Severity.CRITICAL, min_entropy=4.0, placeholder_filter=False, show_preview=False, help=PKCS12_HELP,
     ),
 ]

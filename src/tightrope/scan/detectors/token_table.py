@@ -95,14 +95,20 @@ def shape_regex(parts: tuple[Part, ...]) -> str:
 
 @dataclass(frozen=True)
 class Crc32Hex:
-    """`<text>_<8 hex>`: the suffix is CRC32 of everything before the last `_` (Grafana)."""
+    """`<text>_<8 hex>`: the suffix is CRC32 of everything before the last `_`, its four
+    bytes in `byte_order` as hex. Grafana (pkg/components/satokengen) writes the least
+    significant byte first: `glsa_<32>_<crc32, little-endian>`."""
 
     upper: bool = False
+    byte_order: str = "little"  # "little" or "big"
+
+    def checksum(self, head: str) -> str:
+        want = crc32(head).to_bytes(4, self.byte_order).hex()  # type: ignore[arg-type]
+        return want.upper() if self.upper else want
 
     def __call__(self, token: str) -> Verdict:
         head, _, check = token.rpartition("_")
-        want = f"{crc32(head):08x}"
-        return Verdict.VALID if check == (want.upper() if self.upper else want) else Verdict.INVALID
+        return Verdict.VALID if check == self.checksum(head) else Verdict.INVALID
 
 
 @dataclass(frozen=True)
