@@ -8,17 +8,24 @@ import tracemalloc
 import pytest
 
 import tokens as t
-from tightrope.diff import AddedLine, AddedLines, _lines, parse_diff
+from tightrope.diff import AddedLine, AddedLines, parse_diff
 from tightrope.scan import secrets
 
 
-@pytest.mark.parametrize("data", [b"", b"a", b"a\n", b"a\n\n", b"\n", b"a\nb", b"a\nb\n", b"x\n" * 5 + b"tail"])
-@pytest.mark.parametrize("chunk", [1, 2, 3, 1 << 20])
-def test_lines_are_what_split_gives(data, chunk):
-    expected = data.split(b"\n")
-    if expected and expected[-1] == b"":
-        expected.pop()
-    assert list(_lines(data, chunk)) == expected
+@pytest.mark.parametrize("tail", [b"", b"\\ No newline at end of file\n", b"--- a/next\n+++ b/next\n@@ -0,0 +1 @@\n+z\n",
+                                  b"commit 0123\nAuthor: a\n\n    msg\n\n", b"+++ b/x\n"])
+@pytest.mark.parametrize("last_newline", [True, False])
+def test_a_hunk_ends_where_its_counts_say_whatever_follows(tail, last_newline):
+    """A hunk's end is found with byte counts, not by reading its lines: what follows it
+    (a note, a plain diff's next file, a `git log` header, lines beyond its counts) is never
+    an added line of it."""
+    hunk = b"@@ -1,3 +1,4 @@\n one\n-two\n+TWO\n+--- a/looks-like-a-header\n three\n"
+    data = b"--- a/f\n+++ b/f\n" + hunk + tail
+    if not last_newline and not tail:
+        data = data[:-1]
+    f = parse_diff(data)[0]
+    assert [(a.number, a.text) for a in f.added] == [(2, "TWO"), (3, "--- a/looks-like-a-header")]
+    assert len(f.added) == 2
 
 
 def test_added_lines_behave_like_the_list_they_replace():

@@ -64,13 +64,23 @@ def views(texts: Sequence[str], gates: Gates) -> dict[int, View]:
         _yaml_block_scalars(texts, out)
     if percent or json_escapes:
         for i, line in enumerate(texts):
-            if i in out or len(line) > MAX_VALUE:
-                continue
-            view = (_percent_encoded(line) if percent and "%" in line and "://" in line else None) or \
-                (_json_escaped(line) if json_escapes and "\\" in line else None)
+            view = None if i in out else line_view(line, gates)
             if view:
                 out[i] = view
     return out
+
+
+def line_view(line: str, gates: Gates) -> View | None:
+    """The view of one line that needs no other line (percent-encoding, JSON escapes)."""
+    if len(line) > MAX_VALUE:
+        return None
+    _, _, percent, json_escapes = gates
+    return (_percent_encoded(line) if percent and "%" in line and "://" in line else None) or \
+        (_json_escaped(line) if json_escapes and "\\" in line else None)
+
+
+# literals one of which a line that `line_view` decodes contains (the secrets prefilter's)
+LINE_MARKERS = ("://", "\\/", "\\u")
 
 
 def _kubernetes_secret_data(texts: Sequence[str], out: dict[int, View]) -> None:
