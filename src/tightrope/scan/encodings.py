@@ -45,10 +45,12 @@ _BLOCK = re.compile(r"^(\s*)(?:-\s+)?(?P<key>[\w.-]+):\s*[|>][-+0-9]*\s*$")
 Gates = tuple[bool, ...]  # (Kubernetes Secret data, YAML block scalars, percent-encoding, JSON escapes), or () for none
 
 
-def gates(text: str) -> Gates:
-    """A cheap look at a file's added text: which encodings could a line hold?"""
-    found = (("Secret" in text and "kind" in text and "data:" in text), (": |" in text or ": >" in text),
-             ("%" in text and "://" in text), ("\\/" in text or "\\u" in text))
+def gates(text: str | bytes) -> Gates:
+    """A cheap look at a file's added text (or the raw bytes of its hunks): which encodings
+    could a line hold?"""
+    has = (lambda lit: lit.encode() in text) if isinstance(text, bytes) else (lambda lit: lit in text)
+    found = ((has("Secret") and has("kind") and has("data:")), (has(": |") or has(": >")),
+             (has("%") and has("://")), (has("\\/") or has("\\u")))
     return found if any(found) else ()
 
 

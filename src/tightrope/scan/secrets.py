@@ -151,7 +151,7 @@ def candidates(lines: AddedLines) -> Candidates:
     found = Candidates({})
 
     def find(raw: bytes) -> list[tuple[int, int]]:
-        found.gates = encodings.gates(raw.decode("latin-1"))  # removed lines too: a gate, not a verdict
+        found.gates = encodings.gates(raw)  # removed lines too: a gate, not a verdict
         found.sealed = b"encryptedData:" in raw
         tags = prefilter().matches(raw.lower())
         if _STRUCTURAL:
@@ -179,7 +179,7 @@ def scan_lines(path: str, lines: Sequence[AddedLine]) -> list[Finding]:
         after = added.after(handle)
         nxt = added.text_at(after) if after is not None else None
         encrypted = found.sealed and _under_encrypted_data(added, handle, line.text)
-        candidates_ = _scan_line(path, line.text, nxt, lock_file, encrypted, in_tests, _detectors_of(tags))
+        candidates_ = _scan_line(path, line.text, nxt, lock_file, encrypted, in_tests, tags)
         if candidates_:
             findings += _findings(path, line, candidates_)
     if found.gates and not lock_file:
@@ -222,28 +222,40 @@ def _decoded_findings(path: str, views: list[tuple[AddedLine, encodings.View]], 
     return out
 
 
-def _detector_table() -> tuple[tuple[int, ...], ...]:
-    """For each keyword of the prefilter (by index), the detectors (by index) it wakes."""
-    by_word: dict[str, list[int]] = {}
-    for i, d in enumerate(DETECTORS):
-        for k in d.keywords:
-            by_word.setdefault(k, []).append(i)
-    return tuple(tuple(by_word.get(w, ())) for w in prefilter().words)
+@dataclass(frozen=True)
+class _Tables:
+    """The prefilter's keyword indexes, by what they wake."""
+
+    detectors: tuple[tuple[int, ...], ...]  # per keyword, the detectors (indexes into DETECTORS)
+    plugin_words: frozenset[int]  # keywords of detect-secrets' plugins
+    trigger_words: frozenset[int]  # keyword-assignment names
 
 
-_by_word: Optional[tuple[tuple[int, ...], ...]] = None
+_tables_cache: list[_Tables] = []
 _ALWAYS = tuple(i for i, d in enumerate(DETECTORS) if not d.keywords)
 
 
-def _detectors_of(tags: Iterable[int]) -> list[Detector]:
+def _tables() -> _Tables:
+    if not _tables_cache:
+        by_word: dict[str, list[int]] = {}
+        for i, d in enumerate(DETECTORS):
+            for k in d.keywords:
+                by_word.setdefault(k, []).append(i)
+        words = prefilter().words
+        _tables_cache.append(_Tables(
+            tuple(tuple(by_word.get(w, ())) for w in words),
+            frozenset(i for i, w in enumerate(words) if w in ds_plugins.KEYWORDS),
+            frozenset(i for i, w in enumerate(words) if w in keywords_mod.TRIGGERS)))
+    return _tables_cache[0]
+
+
+def _detectors_of(tags: set[int]) -> list[Detector]:
     """The detectors (priority order) woken by these prefilter tags, and the keyword-less ones."""
-    global _by_word
-    if _by_word is None:
-        _by_word = _detector_table()
+    by_word = _tables().detectors
     wanted = set(_ALWAYS)
-    for t in set(tags):
+    for t in tags:
         if t >= 0:
-            wanted.update(_by_word[t])
+            wanted.update(by_word[t])
     return [DETECTORS[i] for i in sorted(wanted)]
 
 
@@ -261,15 +273,15 @@ def _span(m: re.Match) -> tuple[int, int]:
 
 
 def _scan_line(path: str, text: str, nxt: Optional[str], lock_file: bool, encrypted: bool,
-               in_tests: bool, detectors: Optional[list[Detector]] = None) -> list[_Candidate]:
+               in_tests: bool, tags: Optional[Iterable[int]] = None) -> list[_Candidate]:
+    """The candidates on one line; `tags`: what the prefilter found on it (None: look)."""
     low = text.lower()
-    if detectors is None:
-        detectors = _detectors_of(prefilter().found(low))
+    found = set(prefilter().found(low) if tags is None else tags)
     masks = [(0, len(text))] if encrypted else sf.masked_spans(text)
     claimed: list[tuple[int, int]] = []
     out: list[_Candidate] = []
 
-    for det in detectors:
+    for det in _detectors_of(found):
         for m in det.pattern.finditer(text):
             span = _span(m)
             if sf.overlaps(span, claimed):
@@ -304,9 +316,9 @@ def _scan_line(path: str, text: str, nxt: Optional[str], lock_file: bool, encryp
             out.append(_Candidate(det.rule_id, det.title, severity, confidence, secret, fp_value,
                                   det.help, det.show_preview))
 
-    if not lock_file and len(text) <= DS_MAX_LINE and any(k in low for k in ds_plugins.KEYWORDS):
+    if not lock_file and len(text) <= DS_MAX_LINE and not found.isdisjoint(_tables().plugin_words):
         _plugin_candidates(text, low, claimed, masks, out)
-    if not lock_file and any(k in low for k in keywords_mod.TRIGGERS):
+    if not lock_file and not found.isdisjoint(_tables().trigger_words):
         for kw in keywords_mod.find(path, text):
             span = (kw.start, kw.end)
             if sf.overlaps(span, claimed):
