@@ -45,12 +45,17 @@ _BLOCK = re.compile(r"^(\s*)(?:-\s+)?(?P<key>[\w.-]+):\s*[|>][-+0-9]*\s*$")
 Gates = tuple[bool, ...]  # (Kubernetes Secret data, YAML block scalars, percent-encoding, JSON escapes), or () for none
 
 
+_GATE_BLOCK = {str: re.compile(r": [|>]"), bytes: re.compile(rb": [|>]")}
+_GATE_JSON = {str: re.compile(r"\\[/u]"), bytes: re.compile(rb"\\[/u]")}
+
+
 def gates(text: str | bytes) -> Gates:
     """A cheap look at a file's added text (or the raw bytes of its hunks): which encodings
-    could a line hold?"""
-    has = (lambda lit: lit.encode() in text) if isinstance(text, bytes) else (lambda lit: lit in text)
-    found = ((has("Secret") and has("kind") and has("data:")), (has(": |") or has(": >")),
-             (has("%") and has("://")), (has("\\/") or has("\\u")))
+    could a line hold? (Each test reads the text once at most, the rarest literal first.)"""
+    kind = type(text)
+    has = (lambda lit: lit.encode() in text) if kind is bytes else (lambda lit: lit in text)
+    found = ((has("data:") and has("Secret") and has("kind")), bool(_GATE_BLOCK[kind].search(text)),
+             (has("://") and has("%")), bool(_GATE_JSON[kind].search(text)))
     return found if any(found) else ()
 
 
