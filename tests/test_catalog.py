@@ -96,3 +96,9 @@ def test_prefixless_value_needs_its_name(fmt: Format):
                          ids=[i for i, f in zip(IDS, FORMATS) if needs_context(f)])
 def test_context_keyword_is_required(fmt: Format):
     assert "secret." + fmt.rule not in rules_in(line_for(fmt, build(fmt), name="CACHE_BUSTER"))
+
+
+def test_prefix_read_without_parsing_is_the_parsed_leading_literal():
+    for f in FORMATS:
+        first = f.parts[0]
+        assert f.prefix == (first if isinstance(first, str) else ""), f.rule
