@@ -382,15 +382,20 @@ def _header_and_patch(buf: bytearray, start: int, end: int) -> tuple[bytes, byte
     return bytes(buf[start + len(_COMMIT_MARK):nl]), bytes(buf[nl + 1:end])
 
 
-_FILE_DIFF = re.compile(rb"^(?=diff --git )", re.MULTILINE)
+def _file_diffs(data: bytes) -> Iterator[bytes]:
+    """A commit's patch cut before each `diff --git ` line (a find, not a regex split)."""
+    start, at = 0, data.find(b"\ndiff --git ") + 1
+    while at:
+        yield data[start:at]
+        start, at = at, data.find(b"\ndiff --git ", at) + 1
+    yield data[start:]
 
 
 def _commit(header: bytes, data: bytes, reader: BlobReader | None,
             keywords: Callable[[bytes], bool] | None) -> Commit:
     sha, author, date = (header.split(b"\x1f") + [b"", b""])[:3]
     if keywords is not None:  # only the files whose patch holds a keyword are parsed
-        data = b"".join(part for part in _FILE_DIFF.split(data)
-                        if keywords(part.lower()) or _MUST_PARSE.search(part))
+        data = b"".join(part for part in _file_diffs(data) if keywords(part.lower()) or _MUST_PARSE.search(part))
     changes = parse_diff(data) if data else []
     if reader is not None:
         for c in changes:

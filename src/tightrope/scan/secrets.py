@@ -89,6 +89,7 @@ class Prefilter:
             for variant in dict.fromkeys((word, "".join(c if c.isascii() else c.upper() for c in word))):
                 patterns.append(variant.encode())
                 self._tag.append(i)
+        self._any_keyword = ahocorasick_rs.BytesAhoCorasick(patterns)  # for `search`: no markers
         for marker in markers:
             patterns.append(marker.encode())
             self._tag.append(_ENCODED)
@@ -102,7 +103,7 @@ class Prefilter:
     def search(self, low: str | bytes) -> bool:
         """Does lower-cased `low` hold any keyword?"""
         data = low.encode("utf-8", "surrogatepass") if isinstance(low, str) else low
-        return any(tag >= 0 for _, tag in self.matches(data))
+        return bool(self._any_keyword.find_matches_as_indexes(data))
 
     def found(self, low: str) -> list[int]:
         """Indexes of the keywords lower-cased `low` holds."""
