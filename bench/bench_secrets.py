@@ -23,7 +23,6 @@ Needs `pip install -e '.[bench]'` (detect-secrets' diff mode needs unidiff).
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import random
 import re
@@ -248,10 +247,11 @@ def main() -> int:
     args = ap.parse_args()
     NICE[-1] = str(args.nice)
     # pip compiles an installed package's bytecode; an editable install is compiled on first
-    # import, and never when PYTHONDONTWRITEBYTECODE is set: compile it as a user's install is
-    import tightrope
-
-    compileall.compile_dir(Path(tightrope.__file__).parent, quiet=1)
+    # import, and never when PYTHONDONTWRITEBYTECODE is set: compile it as a user's install
+    # is (in a child: importing here would grow this process, and a forked child's peak
+    # memory starts from it)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parents[1] / "src")],
+                   check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="tightrope-bench-") as tmp:
         work = Path(tmp)
         for keyword in (False, True):

@@ -144,7 +144,8 @@ class AddedLines(Sequence[AddedLine]):
         return AddedLine(number, self.text_at(handle))
 
     def after(self, handle: int) -> int | None:
-        """The handle of the added line numbered right after this one, or None."""
+        """The handle of the added line numbered right after this one in the same hunk (git
+        never writes two hunks whose lines meet), or None."""
         buf, end = self._buf, self._hunk(handle)[1]
         at = buf.find(b"\n", handle) + 1
         while 0 < at < end:
