@@ -147,3 +147,9 @@ def test_supabase_cli_local_default_secret_key_is_not_reported():
     local = "sb_" + "secret_" + "N7UND0UgjKTVK-Uodkm0Hg" + "_xSvEMPvz"
     assert "secret.supabase-secret-key" not in rules_in(f"SUPABASE_SECRET_KEY={local}")
     assert "secret.supabase-secret-key" in rules_in(f"SUPABASE_SECRET_KEY={local[:-1]}Z")
+
+
+def test_prefix_read_without_parsing_is_the_parsed_leading_literal():
+    for f in FORMATS:
+        first = f.parts[0]
+        assert f.prefix == (first if isinstance(first, str) else ""), f.rule

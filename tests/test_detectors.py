@@ -131,9 +131,11 @@ def test_prefilter_covers_every_keyword():
         assert rx.search("zz " + k + " zz"), k
 
 
-def test_trie_pattern_drops_redundant_longer_words():
-    pat = secrets._trie_pattern({"ab", "abc", "abd", "x"})
-    assert re.fullmatch(pat, "ab") and re.fullmatch(pat, "x") and not re.search(pat, "a")
+def test_prefilter_reports_every_keyword_on_a_line_and_markers_are_not_keywords():
+    pf = secrets.Prefilter(["ab", "abc", "bcd", "ñu"], markers=["://"])
+    assert sorted(pf.found("xabcdx")) == [0, 1, 2]  # overlapping words all count (each wakes its detectors)
+    assert pf.found("ñu") == [3] and pf.search("XÑUX".encode().lower())  # bytes.lower() keeps "Ñ"
+    assert pf.search(b"zz abc") and not pf.search(b"https://example.org") and not pf.search("a b")
 
 
 # ------------------------------------------------------------------ the repository itself

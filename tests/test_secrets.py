@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import tokens as t
-from tightrope.diff import AddedLine
+from tightrope.diff import AddedLine, AddedLines
 from tightrope.findings import Confidence, Severity
 from tightrope.scan import secrets
 from tightrope.scan.detectors import ALL
@@ -248,17 +248,23 @@ def test_path_that_does_not_exist_on_disk_is_still_scanned(tmp_path, monkeypatch
     assert rules(found) == {"secret.keyword", "secret.aws-access-key"}
 
 
+def hit_numbers(lines: list[AddedLine]) -> list[int]:
+    added = AddedLines(lines)
+    return [added.line(h).number for h in secrets.candidates(added).hits]
+
+
 def test_prefilter_skips_ordinary_lines():
     ordinary = ["def add(a, b):", "    return a + b", "import os", "class Foo(Bar):", "    x = [1, 2, 3]",
                 "// a comment about nothing", "SELECT id, name FROM users WHERE id = ?", "</div>", ""]
-    assert secrets.candidate_lines([AddedLine(i, x) for i, x in enumerate(ordinary, 1)]) == []
+    assert hit_numbers([AddedLine(i, x) for i, x in enumerate(ordinary, 1)]) == []
     lines = [AddedLine(i, x) for i, x in enumerate(ordinary + ["password = 'x'", "ok", "GH=" + t.github_classic()], 1)]
-    assert secrets.candidate_lines(lines) == [len(ordinary), len(ordinary) + 2]
+    assert hit_numbers(lines) == [len(ordinary) + 1, len(ordinary) + 3]
 
 
 def test_prefilter_is_case_insensitive_and_handles_unicode_lowercasing():
-    lines = [AddedLine(1, "İİİİ ünïcödé"), AddedLine(2, "PASSWORD = 1"), AddedLine(3, "nothing")]
-    assert secrets.candidate_lines(lines) == [1]
+    lines = [AddedLine(1, "İİİİ ünïcödé"), AddedLine(2, "PASSWORD = 1"), AddedLine(3, "nothing"),
+             AddedLine(4, "CONTRASEÑA = 1"), AddedLine(5, "Contraseña = 1")]
+    assert hit_numbers(lines) == [2, 4, 5]
 
 
 def test_clean_scan_does_not_import_detect_secrets():
@@ -292,7 +298,7 @@ def test_formats(builder, rule, path, template):
 
 
 def test_a_keyword_followed_by_a_file_path_is_not_a_secret():
-    from tightrope.diff import AddedLine
+    from tightrope.diff import AddedLine, AddedLines
     from tightrope.scan.secrets import scan_lines
 
     for line in ('secret_file = "config/secrets/prod.yaml"', 'password_path = "./certs/db-password.txt"',

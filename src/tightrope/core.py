@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -110,8 +109,7 @@ def _scan_commits(changeset: ChangeSet, policy: Policy, sources: dict,
     assert changeset.root is not None
     total = gitio.count_commits(changeset.root, changeset.history) if progress else 0
     with gitio.BlobReader(changeset.root) as reader:
-        keywords = re.compile(secrets.prefilter().pattern.encode())  # matched against lower-cased bytes
-        commits = gitio.log_commits(changeset.root, changeset.history, reader, keywords,
+        commits = gitio.log_commits(changeset.root, changeset.history, reader, secrets.prefilter().search,
                                     renames=changeset.source != "history")
         for done, commit in enumerate(commits, start=1):
             if progress:

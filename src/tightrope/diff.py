@@ -8,73 +8,208 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence, overload
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar, overload
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,(?P<old>\d+))? \+(?P<new>\d+)(?:,(?P<count>\d+))? @@")
 _SUBMODULE_MODE = b"160000"
+_PLUS, _MINUS, _NOTE = 43, 45, 92  # "+", "-", "\" (a hunk's "\ No newline at end of file")
+T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)  # slots: one per added line of a diff, ~100 bytes less each
+@dataclass(frozen=True, slots=True)  # slots: one per line a scanner reads, ~100 bytes less each
 class AddedLine:
     number: int  # 1-based line number in the new file
     text: str
 
 
-class AddedLines(Sequence[AddedLine]):
-    """A file's added lines, stored compactly: their text joined into one string, and two
-    integer arrays (line numbers, end offsets). An `AddedLine` object is built only when a
-    line is read, and a scanner reads only the lines its prefilter hits, so a large diff
-    costs about its own size in memory, not ~200 bytes more per line. `text` is every
-    added line joined with newlines, for prefilters that search a file in one pass."""
+def _decode(raw: bytes) -> str:
+    raw = raw.rstrip(b"\r")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
 
-    __slots__ = ("_numbers", "_ends", "_parts", "_text")
+
+def _numbered(buf: bytes | bytearray, a: int, b: int) -> int:
+    """How many lines starting in buf[a:b] (a at a line start) take a new-file number:
+    all but removed lines and notes."""
+    if a >= b:
+        return 0
+    return (buf.count(b"\n", a, b) - buf.count(b"\n-", a, b) - buf.count(b"\n\\", a, b)
+            - (buf[a] in (_MINUS, _NOTE)))
+
+
+class AddedLines(Sequence[AddedLine]):
+    """A file's added lines as the diff holds them: the raw bytes of its hunks (lines that
+    start with `+`, `-`, ` ` or `\\`; shared with the diff, not copied) and the new-file
+    number each hunk starts at. Nothing is decoded until read, and a scanner reads only
+    the lines its prefilter hits (`hits`, then `line`, `text`, `after`, `before` on a
+    line's handle), so a large diff costs its own size in memory and no work per line.
+    Built from lines (`add`), it keeps the same form in a buffer of its own."""
+
+    __slots__ = ("_buf", "_hunks", "_count", "_index", "_cursor", "_next")
 
     def __init__(self, lines: Iterable[AddedLine] = ()) -> None:
-        self._numbers = array("I")  # 4 bytes a line; a file's added text stays under 4 GiB
-        self._ends = array("I")
-        self._parts: list[str] = []  # lines appended since the last read
-        self._text = ""
+        self._buf: bytes | bytearray = bytearray()
+        self._hunks: list[tuple[int, int, int]] = []  # (start, end, new-file number of its first line)
+        self._count = 0
+        self._index: array | None = None  # each added line's handle, for reads by index
+        self._cursor = (-1, 0, 0)  # (hunk, line start, its number): where numbering resumes
+        self._next = 0  # the number after the last line `add` appended
         for line in lines:
             self.append(line)
+
+    @classmethod
+    def of_hunks(cls, buf: bytes, hunks: list[tuple[int, int, int]]) -> "AddedLines":
+        """The added lines of `hunks` (start, end, new-file number at start) of a diff `buf`."""
+        new = cls()
+        new._buf, new._hunks = buf, hunks
+        new._count = sum((buf[s] == _PLUS) + buf.count(b"\n+", s, e) for s, e, _ in hunks if s < e)
+        return new
 
     def append(self, line: AddedLine) -> None:
         self.add(line.number, line.text)
 
     def add(self, number: int, text: str) -> None:
-        self._numbers.append(number)
-        self._parts.append(text)
-        if len(self._parts) >= 256 and 2 * len(self._parts) >= len(self._numbers):
-            self._freeze()  # geometric: joining costs O(n) overall
+        buf = self._own()
+        start = len(buf)
+        follows = bool(self._hunks) and self._hunks[-1][1] == start and number == self._next
+        buf += b"+" + text.encode("utf-8", "surrogateescape") + b"\n"
+        if follows:
+            self._hunks[-1] = (self._hunks[-1][0], len(buf), self._hunks[-1][2])
+        else:
+            self._hunks.append((start, len(buf), number))
+        self._count += 1
+        self._index, self._next = None, number + 1
 
     def pop(self) -> AddedLine:
         last = self[-1]
-        self._text = self._text[:self._start(len(self) - 1) - (1 if len(self) > 1 else 0)]
-        del self._numbers[-1], self._ends[-1]
+        buf = self._own()
+        at = self._handles()[-1]
+        del buf[at:]
+        begin, _, first = self._hunks[-1]
+        if begin == at:
+            self._hunks.pop()
+        else:
+            self._hunks[-1] = (begin, at, first)
+        self._count -= 1
+        self._index, self._cursor, self._next = None, (-1, 0, 0), last.number
         return last
+
+    def _own(self) -> bytearray:
+        """A buffer of this object's own that holds only added lines (for `add` and `pop`)."""
+        if not isinstance(self._buf, bytearray):
+            lines = list(self)
+            self._buf, self._hunks, self._count, self._index, self._cursor = bytearray(), [], 0, None, (-1, 0, 0)
+            for line in lines:
+                self.append(line)
+        return self._buf  # type: ignore[return-value]
+
+    # ------------------------------------------------------------ reads by handle
+
+    def hits(self, find: Callable[[bytes], Iterable[tuple[int, T]]]) -> dict[int, list[T]]:
+        """Run `find` once over the raw bytes that hold this file's hunks (removed and context
+        lines too) and keep what it reports at a position inside an added line:
+        {line handle: [what `find` reported on that line]}, in line order."""
+        if not self._hunks:
+            return {}
+        buf, first = self._buf, self._hunks[0][0]
+        out: dict[int, list[T]] = {}
+        for pos, tag in find(bytes(buf[first:self._hunks[-1][1]])):
+            start = buf.rfind(b"\n", first, first + pos) + 1 or first
+            if start in out:
+                out[start].append(tag)
+            elif buf[start] == _PLUS and start < self._hunk(start)[1]:
+                out[start] = [tag]
+        return dict(sorted(out.items()))
+
+    def _hunk(self, handle: int) -> tuple[int, int, int]:
+        return self._hunks[bisect_right(self._hunks, handle, key=lambda h: h[0]) - 1]
+
+    def text_at(self, handle: int) -> str:
+        end = self._buf.find(b"\n", handle)
+        return _decode(bytes(self._buf[handle + 1:end if end >= 0 else len(self._buf)]))
+
+    def line(self, handle: int) -> AddedLine:
+        """The added line at `handle`. Its number is counted on from the last line read in
+        the same hunk, so reading hits in order costs one pass over a hunk."""
+        h, at, number = self._cursor
+        if h < 0 or not (at <= handle < self._hunks[h][1]):
+            h = bisect_right(self._hunks, handle, key=lambda x: x[0]) - 1
+            at, _, number = self._hunks[h]
+        number += _numbered(self._buf, at, handle)
+        self._cursor = (h, handle, number)
+        return AddedLine(number, self.text_at(handle))
+
+    def after(self, handle: int) -> int | None:
+        """The handle of the added line numbered right after this one in the same hunk (git
+        never writes two hunks whose lines meet), or None."""
+        buf, end = self._buf, self._hunk(handle)[1]
+        at = buf.find(b"\n", handle) + 1
+        while 0 < at < end:
+            if buf[at] == _PLUS:
+                return at
+            if buf[at] not in (_MINUS, _NOTE):
+                return None
+            at = buf.find(b"\n", at) + 1
+        return None
+
+    def before(self, handle: int) -> Iterator[int]:
+        """Handles of the added lines numbered right before this one, nearest first."""
+        buf, start = self._buf, self._hunk(handle)[0]
+        at = handle
+        while at > start:
+            at = buf.rfind(b"\n", start, at - 1) + 1 or start
+            if buf[at] == _PLUS:
+                yield at
+            elif buf[at] not in (_MINUS, _NOTE):
+                return
+
+    def undecodable(self) -> int:
+        """How many added lines are not UTF-8 (read with U+FFFD)."""
+        buf, bad = self._buf, 0
+        if not self._hunks or bytes(buf[self._hunks[0][0]:self._hunks[-1][1]]).isascii():
+            return 0
+        for start, end, _ in self._hunks:
+            chunk = bytes(buf[start:end])
+            try:
+                chunk.decode("utf-8")
+                continue
+            except UnicodeDecodeError:
+                pass
+            for raw in chunk.split(b"\n"):
+                if raw[:1] == b"+":
+                    try:
+                        raw[1:].rstrip(b"\r").decode("utf-8")
+                    except UnicodeDecodeError:
+                        bad += 1
+        return bad
+
+    def _handles(self) -> array:
+        if self._index is None:
+            index = array("Q")
+            buf = self._buf
+            for start, end, _ in self._hunks:
+                at = start
+                while at < end:
+                    if buf[at] == _PLUS:
+                        index.append(at)
+                    nl = buf.find(b"\n", at, end)
+                    at = end if nl < 0 else nl + 1
+            self._index = index
+        return self._index
+
+    # ------------------------------------------------------------ the sequence
 
     @property
     def text(self) -> str:
-        self._freeze()
-        return self._text
-
-    def _freeze(self) -> None:
-        if not self._parts:
-            return
-        offset = len(self._text) + (1 if self._ends else 0)
-        for part in self._parts:
-            offset += len(part)
-            self._ends.append(offset)
-            offset += 1
-        joined = "\n".join(self._parts)
-        self._text = self._text + "\n" + joined if len(self._ends) > len(self._parts) else joined
-        self._parts = []
-
-    def _start(self, i: int) -> int:
-        return self._ends[i - 1] + 1 if i else 0
+        """Every added line, joined with newlines."""
+        return "\n".join(a.text for a in self)
 
     def __len__(self) -> int:
-        return len(self._numbers)
+        return self._count
 
     @overload
     def __getitem__(self, i: int) -> AddedLine: ...
@@ -84,17 +219,26 @@ class AddedLines(Sequence[AddedLine]):
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        self._freeze()
         if i < 0:
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError("added line index out of range")
-        return AddedLine(self._numbers[i], self._text[self._start(i):self._ends[i]])
+        return self.line(self._handles()[i])
 
     def __iter__(self) -> Iterator[AddedLine]:
-        self._freeze()
-        for i in range(len(self)):
-            yield AddedLine(self._numbers[i], self._text[self._start(i):self._ends[i]])
+        buf = self._buf
+        for start, end, number in self._hunks:
+            chunk = bytes(buf[start:end])
+            raw_lines = chunk.split(b"\n")
+            if chunk.endswith(b"\n"):
+                raw_lines.pop()
+            for raw in raw_lines:
+                tag = raw[:1]
+                if tag == b"+":
+                    yield AddedLine(number, _decode(raw[1:]))
+                    number += 1
+                elif tag not in (b"-", b"\\"):
+                    number += 1
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (AddedLines, list, tuple)):
@@ -177,36 +321,34 @@ def _path_from_marker(line: bytes) -> str | None:
 
 def parse_diff(data: bytes) -> list[FileChange]:
     """Parse a unified diff. Hunk line counts decide where a hunk ends, so a removed
-    line that reads `--- x` is never mistaken for a file header."""
+    line that reads `--- x` is never mistaken for a file header. A hunk's lines are not
+    read one by one: its end is found with byte counts (`_hunk_end`), and its bytes become
+    the file's `AddedLines` as they are."""
     files: list[FileChange] = []
     current: FileChange | None = None
-    new_line = old_left = new_left = 0
+    hunks: list[tuple[int, int, int]] = []
     in_git_header = False  # between `diff --git` and its first hunk
     minus: bytes | None = None  # a `--- ` line outside a hunk: a file header if `+++ ` follows
-    for line in _lines(data):
-        if current is not None and (old_left > 0 or new_left > 0):
-            tag = line[:1]
-            if tag == b"+":
-                _add_line(current, new_line, line[1:])
-                new_line += 1
-                new_left -= 1
-            elif tag == b"-":
-                old_left -= 1
-            elif tag == b"\\":
-                pass  # "\ No newline at end of file"
-            else:  # context (" " or an empty line from a stripped trailing space)
-                new_line += 1
-                old_left -= 1
-                new_left -= 1
-            continue
+    pos, size = 0, len(data)
+    next_file = -1  # where the next `diff ` line starts (found once per file, not per hunk)
+
+    def close() -> None:
+        if current is not None and hunks:
+            current.added = AddedLines.of_hunks(data, hunks)
+            current.undecodable_lines = current.added.undecodable()
+
+    while pos < size:
+        nl = data.find(b"\n", pos)
+        end = size if nl < 0 else nl
+        line, pos = data[pos:end], end + 1
         if minus is not None and line.startswith(b"+++ "):
             old, new, minus = _path_from_marker(minus), _path_from_marker(line), None
             if not in_git_header:
                 # a plain `diff -u` section without a `diff --git` header
-                if current is not None:
-                    current.added._freeze()
-                current = FileChange(path=new or old or "", old_path=old or "")
+                close()
+                current, hunks = FileChange(path=new or old or "", old_path=old or ""), []
                 files.append(current)
+            assert current is not None
             if new is None:
                 current.status = "deleted"
                 current.path = old or current.path
@@ -218,9 +360,8 @@ def parse_diff(data: bytes) -> list[FileChange]:
         minus = None
         if line.startswith(b"diff --git "):
             old, new = _header_paths(line[len(b"diff --git "):].rstrip(b"\r"))
-            if current is not None:
-                current.added._freeze()  # one string per file, not one per line
-            current = FileChange(path=new, old_path=old)
+            close()
+            current, hunks = FileChange(path=new, old_path=old), []
             files.append(current)
             in_git_header = True
         elif line.startswith(b"--- "):
@@ -231,37 +372,56 @@ def parse_diff(data: bytes) -> list[FileChange]:
             m = _HUNK.match(line)
             if m:
                 in_git_header = False
-                old_left = int(m["old"]) if m["old"] is not None else 1
-                new_line = int(m["new"])
-                new_left = int(m["count"]) if m["count"] is not None else 1
+                old_count = int(m["old"]) if m["old"] is not None else 1
+                new_count = int(m["count"]) if m["count"] is not None else 1
+                start = pos = min(pos, size)
+                if next_file < pos:
+                    next_file = data.find(b"\ndiff ", pos - 1) + 1 or size
+                pos = _hunk_end(data, start, next_file, old_count, new_count)
+                if start < pos:
+                    hunks.append((start, pos, int(m["new"])))
         else:
             _header_line(current, line.rstrip(b"\r"))
-    if current is not None:
-        current.added._freeze()
+    close()
     return files
 
 
-def _lines(data: bytes, chunk: int = 1 << 20) -> Iterator[bytes]:
-    """The lines of `data` without their `\\n` (as `data.split(b"\\n")` minus a final empty
-    one), split a megabyte at a time: no list of every line of a large diff."""
-    start, size = 0, len(data)
-    while start < size:
-        end = data.find(b"\n", start + chunk) if start + chunk < size else -1
-        if end < 0:
-            yield from (data[start:-1] if data.endswith(b"\n") else data[start:]).split(b"\n")
-            return
-        yield from data[start:end].split(b"\n")
-        start = end + 1
+def _hunk_end(data: bytes, start: int, next_file: int, old: int, new: int) -> int:
+    """Where the hunk whose lines start at `start` ends. git's own output ends a hunk at
+    the next hunk or file header (no hunk line starts with `@@` or `diff `), so the lines
+    up to there are counted in bytes; trailing lines that are not the hunk's (a plain
+    diff's next `--- `/`+++ ` header, `git log`'s commit header) are dropped from the
+    end while the counts are over. Only a hunk shorter than its header says is walked
+    line by line, the way a line-by-line reader would."""
+    end = min(data.find(b"\n@@", start - 1, next_file) + 1 or next_file, next_file)
+    minus_ctx, plus_ctx = _counts(data, start, end)
+    while (minus_ctx > old or plus_ctx > new) and end > start:  # drop lines from the end
+        last = data.rfind(b"\n", start, end - 1) + 1 or start
+        tag = data[last]
+        minus_ctx -= tag != _PLUS and tag != _NOTE
+        plus_ctx -= tag != _MINUS and tag != _NOTE
+        end = last
+    if minus_ctx == old and plus_ctx == new:
+        return end
+    at, old_left, new_left = start, old, new  # malformed counts: read as far as they say
+    while at < len(data) and (old_left > 0 or new_left > 0):
+        tag = data[at]
+        old_left -= tag != _PLUS and tag != _NOTE
+        new_left -= tag != _MINUS and tag != _NOTE
+        nl = data.find(b"\n", at)
+        at = len(data) if nl < 0 else nl + 1
+    return at
 
 
-def _add_line(change: FileChange, number: int, raw: bytes) -> None:
-    raw = raw.rstrip(b"\r")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("utf-8", "replace")
-        change.undecodable_lines += 1
-    change.added.add(number, text)
+def _counts(data: bytes, start: int, end: int) -> tuple[int, int]:
+    """(lines an old file has, lines a new file has) among the hunk lines data[start:end]."""
+    if start >= end:
+        return 0, 0
+    lines = data.count(b"\n", start, end) + (not data.endswith(b"\n", start, end))
+    plus = data.count(b"\n+", start, end) + (data[start] == _PLUS)
+    minus = data.count(b"\n-", start, end) + (data[start] == _MINUS)
+    notes = data.count(b"\n\\", start, end) + (data[start] == _NOTE)
+    return lines - plus - notes, lines - minus - notes
 
 
 def _header_line(change: FileChange, line: bytes) -> None:
@@ -340,10 +500,9 @@ def whole_file_as_added(path: str, content: bytes) -> FileChange:
         if text is None:
             change.skipped = "binary file"
         else:
-            change.added = added_between("", text)
+            change.added = AddedLines(added_between("", text))
         return change
-    for number, raw in enumerate(content.split(b"\n"), start=1):
-        _add_line(change, number, raw)
-    if change.added and change.added[-1].text == "" and content.endswith(b"\n"):
-        change.added.pop()
+    body = content[:-1] if content.endswith(b"\n") else content
+    change.added = AddedLines.of_hunks(b"+" + body.replace(b"\n", b"\n+") + b"\n", [(0, len(body) + body.count(b"\n") + 2, 1)])
+    change.undecodable_lines = change.added.undecodable()
     return change

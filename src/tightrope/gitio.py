@@ -13,7 +13,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from tightrope.diff import FileChange, added_between, decode_text, parse_diff, whole_file_as_added
 from tightrope.errors import GitError, UsageError
@@ -313,13 +313,13 @@ _MUST_PARSE = re.compile(rb"^(?:Binary files |GIT binary patch|rename from |copy
 
 
 def log_commits(root: Path, revs: tuple[str, ...] | list[str], reader: BlobReader | None = None,
-                keywords: "re.Pattern[bytes] | None" = None, renames: bool = True) -> Iterator[Commit]:
+                keywords: Callable[[bytes], bool] | None = None, renames: bool = True) -> Iterator[Commit]:
     """Each commit of `revs` (oldest first) with the lines it adds over its first parent,
     from ONE `git log -p` stream read commit by commit (memory: the largest commit).
     Merge commits bring nothing of their own here (their side's commits are listed).
 
-    With `keywords` (a pattern of lower-case bytes), only the files whose patch matches
-    one of them (or that are binary or renamed, judged separately) are parsed.
+    With `keywords` (a test of lower-cased bytes), only the files whose patch passes it
+    (or that are binary or renamed, judged separately) are parsed.
     `renames=False` (a whole history): a moved file is a deleted and an added blob, and
     the added blob was already scanned at its old path unless that path was excluded."""
     env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
@@ -382,15 +382,20 @@ def _header_and_patch(buf: bytearray, start: int, end: int) -> tuple[bytes, byte
     return bytes(buf[start + len(_COMMIT_MARK):nl]), bytes(buf[nl + 1:end])
 
 
-_FILE_DIFF = re.compile(rb"^(?=diff --git )", re.MULTILINE)
+def _file_diffs(data: bytes) -> Iterator[bytes]:
+    """A commit's patch cut before each `diff --git ` line (a find, not a regex split)."""
+    start, at = 0, data.find(b"\ndiff --git ") + 1
+    while at:
+        yield data[start:at]
+        start, at = at, data.find(b"\ndiff --git ", at) + 1
+    yield data[start:]
 
 
 def _commit(header: bytes, data: bytes, reader: BlobReader | None,
-            keywords: "re.Pattern[bytes] | None") -> Commit:
+            keywords: Callable[[bytes], bool] | None) -> Commit:
     sha, author, date = (header.split(b"\x1f") + [b"", b""])[:3]
     if keywords is not None:  # only the files whose patch holds a keyword are parsed
-        data = b"".join(part for part in _FILE_DIFF.split(data)
-                        if keywords.search(part.lower()) or _MUST_PARSE.search(part))
+        data = b"".join(part for part in _file_diffs(data) if keywords(part.lower()) or _MUST_PARSE.search(part))
     changes = parse_diff(data) if data else []
     if reader is not None:
         for c in changes:

@@ -51,11 +51,17 @@ Gates = tuple[bool, ...]  # (Kubernetes Secret data, YAML block scalars, percent
 #                           base64 JWT/PEM), or () for none
 
 
-def gates(text: str) -> Gates:
-    """A cheap look at a file's added text: which encodings could a line hold?"""
-    found = (("Secret" in text and "kind" in text and "data:" in text), (": |" in text or ": >" in text),
-             ("%" in text and "://" in text), ("\\/" in text or "\\u" in text),
-             any(m in text for m in _B64_MARKERS))
+_GATE_BLOCK = {str: re.compile(r": [|>]"), bytes: re.compile(rb": [|>]")}
+_GATE_JSON = {str: re.compile(r"\\[/u]"), bytes: re.compile(rb"\\[/u]")}
+
+
+def gates(text: str | bytes) -> Gates:
+    """A cheap look at a file's added text (or the raw bytes of its hunks): which encodings
+    could a line hold? (Each test reads the text once at most, the rarest literal first.)"""
+    kind = type(text)
+    has = (lambda lit: lit.encode() in text) if kind is bytes else (lambda lit: lit in text)
+    found = ((has("data:") and has("Secret") and has("kind")), bool(_GATE_BLOCK[kind].search(text)),
+             (has("://") and has("%")), bool(_GATE_JSON[kind].search(text)), any(map(has, _B64_MARKERS)))
     return found if any(found) else ()
 
 
@@ -69,17 +75,28 @@ def views(texts: Sequence[str], gates: Gates) -> dict[int, View]:
         _kubernetes_secret_data(texts, out)
     if blocks:
         _yaml_block_scalars(texts, out)
-    if b64_blobs:
-        _base64_blobs(texts, out)
-    if percent or json_escapes:
+    if percent or json_escapes or b64_blobs:
         for i, line in enumerate(texts):
-            if i in out or len(line) > MAX_VALUE:
-                continue
-            view = (_percent_encoded(line) if percent and "%" in line and "://" in line else None) or \
-                (_json_escaped(line) if json_escapes and "\\" in line else None)
+            view = None if i in out else line_view(line, gates)
             if view:
                 out[i] = view
     return out
+
+
+def line_view(line: str, gates: Gates) -> View | None:
+    """The view of one line that needs no other line (percent-encoding, JSON escapes, base64
+    of a JWT or PEM block)."""
+    if len(line) > MAX_VALUE:
+        return None
+    _, _, percent, json_escapes, b64_blobs = gates
+    return (_percent_encoded(line) if percent and "%" in line and "://" in line else None) or \
+        (_json_escaped(line) if json_escapes and "\\" in line else None) or \
+        (_base64_blobs(line) if b64_blobs and any(m in line for m in _B64_MARKERS) else None)
+
+
+# literals one of which a line that `line_view` decodes contains, lower-cased (the secrets
+# prefilter reads lower-cased text; `line_view` checks the base64 markers' case itself)
+LINE_MARKERS = ("://", "\\/", "\\u", *(m.lower() for m in _B64_MARKERS))
 
 
 def _kubernetes_secret_data(texts: Sequence[str], out: dict[int, View]) -> None:
@@ -125,21 +142,19 @@ def _b64_text(value: str) -> str | None:
     return text
 
 
-def _base64_blobs(texts: Sequence[str], out: dict[int, View]) -> None:
+def _base64_blobs(line: str) -> View | None:
     """Base64 runs that decode to a JWT or a PEM block (a token or key in an env file, a
     Helm value, a CI variable): the decoded text, line by line."""
-    for i, text in enumerate(texts):
-        if i in out or not any(m in text for m in _B64_MARKERS):
-            continue
-        found = []
-        for blob in _B64_BLOB.findall(text):
-            std = blob.rstrip("=").replace("-", "+").replace("_", "/")
-            decoded = _b64_text(std + "=" * (-len(std) % 4))
-            if decoded:
-                found.append((blob, decoded))
-        if found:
-            lines = [line for _, decoded in found for line in decoded.splitlines()][:MAX_LINES]
-            out[i] = View(tuple(lines), tuple(blob for blob, _ in found), "base64")
+    found = []
+    for blob in _B64_BLOB.findall(line):
+        std = blob.rstrip("=").replace("-", "+").replace("_", "/")
+        decoded = _b64_text(std + "=" * (-len(std) % 4))
+        if decoded:
+            found.append((blob, decoded))
+    if not found:
+        return None
+    lines = [text for _, decoded in found for text in decoded.splitlines()][:MAX_LINES]
+    return View(tuple(lines), tuple(blob for blob, _ in found), "base64")
 
 
 def _yaml_block_scalars(texts: Sequence[str], out: dict[int, View]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any
+from typing import Any, Callable
 
 _lock = threading.Lock()
 
@@ -17,11 +17,17 @@ _lock = threading.Lock()
 class LazyRegex:
     """Same methods as `re.Pattern` (the ones the scanner uses); compiles once, on first call."""
 
-    __slots__ = ("pattern", "flags", "_compiled")
+    __slots__ = ("_source", "flags", "_compiled")
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self.pattern, self.flags = pattern, flags
+    def __init__(self, pattern: str | Callable[[], str], flags: int = 0) -> None:
+        self._source, self.flags = pattern, flags  # a callable: even the text is built on first use
         self._compiled: re.Pattern | None = None
+
+    @property
+    def pattern(self) -> str:
+        if callable(self._source):
+            self._source = self._source()
+        return self._source
 
     @property
     def compiled(self) -> re.Pattern:
@@ -51,5 +57,5 @@ class LazyRegex:
         return self.compiled.groupindex
 
 
-def lazy(pattern: str, flags: int = 0) -> LazyRegex:
+def lazy(pattern: str | Callable[[], str], flags: int = 0) -> LazyRegex:
     return LazyRegex(pattern, flags)

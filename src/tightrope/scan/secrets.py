@@ -3,11 +3,12 @@
     scan_lines(path, lines) -> list[Finding]
 
 Pipeline, per file:
-1. Prefilter: ONE case-insensitive regex built (lazily, once) from every detector's
-   keywords, the detect-secrets plugins' trigger keywords and the keyword-assignment
-   names, run over the whole added text at once, plus one pass of the anchors of the
-   detectors that need no keyword (Discord's token structure). Only lines they hit go
-   further; most lines of a diff never do, and no line object is built for the others.
+1. Prefilter (`candidates`): ONE Aho-Corasick automaton of every detector's keywords, the
+   detect-secrets plugins' trigger keywords and the keyword-assignment names, run over the
+   raw bytes of the file's hunks at once, plus one pass of the anchors of the detectors
+   that need no keyword (Discord's token structure). Only the added lines they hit are
+   decoded and go further, each with the detectors its keywords wake; most lines of a
+   diff never do, and no object is built for them.
 2. Our detectors (`tightrope.scan.detectors.ALL`, priority order) whose keywords the line
    holds: regex -> checksum verdict (INVALID: dropped; VALID: HIGH confidence, no
    heuristics; UNKNOWN: placeholder, masked-span, entropy and context checks).
@@ -27,7 +28,7 @@ import dataclasses
 import re
 import threading
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 from tightrope.diff import AddedLine, AddedLines
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
@@ -37,7 +38,7 @@ from .lazy_regex import lazy
 from . import encodings
 from . import secret_filters as sf
 from .detectors import ALL as DETECTORS
-from .detectors import Verdict
+from .detectors import Detector, Verdict
 from .detectors import ds_plugins
 from .detectors import keywords as keywords_mod
 from .detectors.base import CWE_HARDCODED
@@ -62,156 +63,201 @@ class _Candidate:
 
 # ------------------------------------------------------------------ prefilter
 
-_prefilter_lock = threading.Lock()
-_prefilter: Optional[re.Pattern] = None
-
-
 def keywords() -> frozenset[str]:
     return frozenset(k for d in DETECTORS for k in d.keywords) | ds_plugins.KEYWORDS | frozenset(keywords_mod.TRIGGERS)
 
 
-def _trie_pattern(words: set[str] | frozenset[str]) -> str:
-    """One alternation with shared prefixes factored out (fast in `re`); a word that
-    another word starts with makes the longer one redundant (we only ask 'is any there')."""
-    trie: dict = {}
-    for w in sorted(words, key=len):
-        node = trie
-        for ch in w:
-            if "" in node:
-                break
-            node = node.setdefault(ch, {})
-        else:
-            node.clear()
-            node[""] = {}
-
-    def emit(node: dict) -> str:
-        if "" in node:
-            return ""
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items())]
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    return emit(trie)
+_ENCODED = -1  # a tag: the line holds a marker of an encoding (`encodings.LINE_MARKERS`)
+_STRUCTURE = -2  # a tag: the line holds the structure of a token that needs no keyword
 
 
+class Prefilter:
+    """Every keyword (detectors', detect-secrets plugins', keyword assignments') in one
+    Aho-Corasick automaton (`ahocorasick_rs`, Rust): one pass over a file's lower-cased
+    bytes finds each keyword on each line at once, in time that does not grow with the
+    number of keywords (hundreds now, a thousand soon), and builds in ~1 ms where one
+    regex alternation of them took ~15 ms to compile and ran 5-10x slower."""
+
+    def __init__(self, words: Sequence[str], markers: Sequence[str] = ()) -> None:
+        import ahocorasick_rs
+
+        self.words = tuple(words)
+        patterns: list[bytes] = []
+        self._tag: list[int] = []
+        for i, word in enumerate(self.words):
+            # bytes.lower() leaves non-ASCII letters as they are: match their upper case too
+            for variant in dict.fromkeys((word, "".join(c if c.isascii() else c.upper() for c in word))):
+                patterns.append(variant.encode())
+                self._tag.append(i)
+        self._any_keyword = ahocorasick_rs.BytesAhoCorasick(patterns)  # for `search`: no markers
+        for marker in markers:
+            patterns.append(marker.encode())
+            self._tag.append(_ENCODED)
+        self._automaton = ahocorasick_rs.BytesAhoCorasick(patterns)
+
+    def matches(self, low: bytes) -> list[tuple[int, int]]:
+        """(position, keyword index or _ENCODED) of every keyword and marker in `low`."""
+        tag = self._tag
+        return [(start, tag[i]) for i, start, _ in self._automaton.find_matches_as_indexes(low, overlapping=True)]
+
+    def search(self, low: str | bytes) -> bool:
+        """Does lower-cased `low` hold any keyword?"""
+        data = low.encode("utf-8", "surrogatepass") if isinstance(low, str) else low
+        return bool(self._any_keyword.find_matches_as_indexes(data))
+
+    def found(self, low: str) -> list[int]:
+        """Indexes of the keywords lower-cased `low` holds."""
+        return [tag for _, tag in self.matches(low.encode("utf-8", "surrogatepass")) if tag >= 0]
+
+
+_prefilter_lock = threading.Lock()
+_prefilter: Optional[Prefilter] = None
 _structural: Optional[re.Pattern] = None
 _STRUCTURAL = tuple(d for d in DETECTORS if not d.keywords)
 
 
-def prefilter() -> re.Pattern:
-    """The combined keyword check (compiled on first use). Matches lower-cased text."""
+def prefilter() -> Prefilter:
+    """The keyword automaton (built on first use)."""
     global _prefilter
     if _prefilter is None:
         with _prefilter_lock:
             if _prefilter is None:
-                _prefilter = re.compile(_trie_pattern(keywords()))
+                _prefilter = Prefilter(sorted(keywords()), encodings.LINE_MARKERS)
     return _prefilter
 
 
 def structural_prefilter() -> re.Pattern:
-    """The anchors of the detectors that need no keyword, as one regex (original case)."""
+    """The anchors of the detectors that need no keyword, as one regex over bytes (original case)."""
     global _structural
     if _structural is None:
         with _prefilter_lock:
             if _structural is None:
-                _structural = re.compile("|".join(f"(?:{d.anchor or d.pattern.pattern})" for d in _STRUCTURAL) or r"(?!)")
+                anchors = "|".join(f"(?:{d.anchor or d.pattern.pattern})" for d in _STRUCTURAL) or r"(?!)"
+                _structural = re.compile(anchors.encode())
     return _structural
 
 
-def _hit_lines(text: str, rx: re.Pattern) -> list[int]:
-    """Indexes of the lines of `text` in which `rx` matches (one pass, one hit per line)."""
-    hits: list[int] = []
-    pos = idx = 0
-    m = rx.search(text)
-    while m:
-        idx += text.count("\n", pos, m.start())
-        hits.append(idx)
-        nl = text.find("\n", m.end())
-        if nl < 0:
-            break
-        pos, idx = nl + 1, idx + 1
-        m = rx.search(text, pos)
-    return hits
+@dataclass
+class Candidates:
+    """What the prefilter found in a file's added lines."""
+
+    hits: dict[int, list[int]]  # line handle -> tags (keyword indexes, _ENCODED, _STRUCTURE)
+    gates: encodings.Gates = ()  # which encodings the file can hold
+    sealed: bool = False  # it holds a sealed-secrets `encryptedData:` mapping
 
 
-def candidate_lines(lines: Sequence[AddedLine]) -> list[int]:
-    """Indexes of the lines that contain any keyword or a keyword-less token's structure."""
-    if not lines:
-        return []
-    text = lines.text if isinstance(lines, AddedLines) else "\n".join(a.text for a in lines)
-    hits = _hit_lines(text.lower(), prefilter())
-    if _STRUCTURAL:
-        hits = sorted(set(hits).union(_hit_lines(text, structural_prefilter())))
-    return hits
+def candidates(lines: AddedLines) -> Candidates:
+    """One pass over the raw bytes of a file's hunks: the added lines that hold a keyword, an
+    encoding's marker or a keyword-less token's structure; no other line is decoded."""
+    found = Candidates({})
+
+    def find(raw: bytes) -> list[tuple[int, int]]:
+        found.gates = encodings.gates(raw)  # removed lines too: a gate, not a verdict
+        found.sealed = b"encryptedData:" in raw
+        tags = prefilter().matches(raw.lower())
+        if _STRUCTURAL:
+            tags += [(m.start(), _STRUCTURE) for m in structural_prefilter().finditer(raw)]
+        return tags
+
+    found.hits = lines.hits(find)
+    return found
 
 
 # ------------------------------------------------------------------ scanning
 
 def scan_lines(path: str, lines: Sequence[AddedLine]) -> list[Finding]:
     findings: list[Finding] = []
-    hits = candidate_lines(lines)
-    text = lines.text if isinstance(lines, AddedLines) else "\n".join(a.text for a in lines)
-    encoded = encodings.gates(text)
-    if not hits and not encoded:
+    added = lines if isinstance(lines, AddedLines) else AddedLines(lines)
+    found = candidates(added)
+    if not found.hits and not found.gates:
         return findings
     lock_file = sf.is_lock_file(path)
     in_tests = sf.is_test_path(path)
-    sealed = "encryptedData:" in text
-    for i in hits:
-        line = lines[i]
-        nxt = lines[i + 1].text if i + 1 < len(lines) and lines[i + 1].number == line.number + 1 else None
-        encrypted = sealed and _under_encrypted_data(lines, i)
-        candidates = _scan_line(path, line.text, nxt, lock_file, encrypted, in_tests)
-        if candidates:
-            findings += _findings(path, line, candidates)
-    if encoded and not lock_file:
-        findings += _decoded_findings(path, lines, text, encoded, in_tests, findings)
+    for handle, tags in found.hits.items():
+        if all(t == _ENCODED for t in tags):
+            continue
+        line = added.line(handle)
+        after = added.after(handle)
+        nxt = added.text_at(after) if after is not None else None
+        encrypted = found.sealed and _under_encrypted_data(added, handle, line.text)
+        candidates_ = _scan_line(path, line.text, nxt, lock_file, encrypted, in_tests, tags)
+        if candidates_:
+            findings += _findings(path, line, candidates_)
+    if found.gates and not lock_file:
+        findings += _decoded_findings(path, _views(added, found), in_tests, findings)
     return findings
 
 
-def _decoded_findings(path: str, lines: Sequence[AddedLine], text: str, gates: encodings.Gates, in_tests: bool,
+def _views(lines: AddedLines, found: Candidates) -> list[tuple[AddedLine, encodings.View]]:
+    """The added lines a config format encodes, with what they read decoded. Kubernetes
+    `data:` and YAML block scalars need the whole file; the other encodings, one line."""
+    k8s, blocks, *_ = found.gates
+    if k8s or blocks:
+        every = list(lines)
+        return [(every[i], v) for i, v in encodings.views([a.text for a in every], found.gates).items()]
+    out = []
+    for handle, tags in found.hits.items():
+        if _ENCODED in tags:
+            line = lines.line(handle)
+            view = encodings.line_view(line.text, found.gates)
+            if view:
+                out.append((line, view))
+    return out
+
+
+def _decoded_findings(path: str, views: list[tuple[AddedLine, encodings.View]], in_tests: bool,
                       already: list[Finding]) -> list[Finding]:
     """Values a config format encodes (`encodings.views`), judged decoded and reported on the
     encoded line without a preview; a rule the line already reported is not repeated."""
     seen = {(f.line, f.rule_id) for f in already}
     out: list[Finding] = []
-    for i, view in encodings.views(text.split("\n"), gates).items():
-        line = lines[i]
-        candidates: list[_Candidate] = []
+    for line, view in views:
+        candidates_: list[_Candidate] = []
         for j, decoded in enumerate(view.texts):
-            if prefilter().search(decoded.lower()) or (_STRUCTURAL and structural_prefilter().search(decoded)):
+            if prefilter().search(decoded.lower()) or (_STRUCTURAL and structural_prefilter().search(decoded.encode())):
                 nxt = view.texts[j + 1] if j + 1 < len(view.texts) else None  # a decoded PEM's body
-                candidates += _scan_line(path, decoded, nxt, False, False, in_tests)
-        candidates = [dataclasses.replace(c, show_preview=False) for c in candidates
-                      if (line.number, c.rule_id) not in seen]
-        if candidates:
-            out += _findings(path, line, candidates, redact=view.encoded, note=f"decoded from {view.how}")
+                candidates_ += _scan_line(path, decoded, nxt, False, False, in_tests)
+        candidates_ = [dataclasses.replace(c, show_preview=False) for c in candidates_
+                       if (line.number, c.rule_id) not in seen]
+        if candidates_:
+            out += _findings(path, line, candidates_, redact=view.encoded, note=f"decoded from {view.how}")
     return out
 
 
-def _keyword_table() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
-    table: dict[str, list[int]] = {}
-    for i, d in enumerate(DETECTORS):
-        for k in d.keywords:
-            table.setdefault(k, []).append(i)
-    return tuple(table), {k: tuple(v) for k, v in table.items()}
+@dataclass(frozen=True)
+class _Tables:
+    """The prefilter's keyword indexes, by what they wake."""
+
+    detectors: tuple[tuple[int, ...], ...]  # per keyword, the detectors (indexes into DETECTORS)
+    plugin_words: frozenset[int]  # keywords of detect-secrets' plugins
+    trigger_words: frozenset[int]  # keyword-assignment names
 
 
-_KEYWORDS, _DETECTORS_BY_KEYWORD = _keyword_table()
+_tables_cache: list[_Tables] = []
 _ALWAYS = tuple(i for i, d in enumerate(DETECTORS) if not d.keywords)
-# keywords by their first two characters: a line is checked only for the keywords whose
-# first pair it holds (hundreds of keywords, a few dozen pairs per line)
-_BY_PAIR: dict[str, tuple[str, ...]] = {}
-for _k in _KEYWORDS:
-    _BY_PAIR[_k[:2]] = _BY_PAIR.get(_k[:2], ()) + (_k,)
 
 
-def _detectors_for(low: str) -> list:
-    """The detectors (priority order) whose keywords the lower-cased line holds, and the
-    keyword-less ones: only the keywords whose first two characters the line holds are tried."""
+def _tables() -> _Tables:
+    if not _tables_cache:
+        by_word: dict[str, list[int]] = {}
+        for i, d in enumerate(DETECTORS):
+            for k in d.keywords:
+                by_word.setdefault(k, []).append(i)
+        words = prefilter().words
+        _tables_cache.append(_Tables(
+            tuple(tuple(by_word.get(w, ())) for w in words),
+            frozenset(i for i, w in enumerate(words) if w in ds_plugins.KEYWORDS),
+            frozenset(i for i, w in enumerate(words) if w in keywords_mod.TRIGGERS)))
+    return _tables_cache[0]
+
+
+def _detectors_of(tags: set[int]) -> list[Detector]:
+    """The detectors (priority order) woken by these prefilter tags, and the keyword-less ones."""
+    by_word = _tables().detectors
     wanted = set(_ALWAYS)
-    pairs = {low[i:i + 2] for i in range(len(low) - 1)} & _BY_PAIR.keys()
-    for k in [k for pair in pairs for k in _BY_PAIR[pair] if k in low]:
-        wanted.update(_DETECTORS_BY_KEYWORD[k])
+    for t in tags:
+        if t >= 0:
+            wanted.update(by_word[t])
     return [DETECTORS[i] for i in sorted(wanted)]
 
 
@@ -229,13 +275,15 @@ def _span(m: re.Match) -> tuple[int, int]:
 
 
 def _scan_line(path: str, text: str, nxt: Optional[str], lock_file: bool, encrypted: bool,
-               in_tests: bool) -> list[_Candidate]:
+               in_tests: bool, tags: Optional[Iterable[int]] = None) -> list[_Candidate]:
+    """The candidates on one line; `tags`: what the prefilter found on it (None: look)."""
     low = text.lower()
+    found = set(prefilter().found(low) if tags is None else tags)
     masks = [(0, len(text))] if encrypted else sf.masked_spans(text)
     claimed: list[tuple[int, int]] = []
     out: list[_Candidate] = []
 
-    for det in _detectors_for(low):
+    for det in _detectors_of(found):
         for m in det.pattern.finditer(text):
             span = _span(m)
             if sf.overlaps(span, claimed):
@@ -270,9 +318,9 @@ def _scan_line(path: str, text: str, nxt: Optional[str], lock_file: bool, encryp
             out.append(_Candidate(det.rule_id, det.title, severity, confidence, secret, fp_value,
                                   det.help, det.show_preview))
 
-    if not lock_file and len(text) <= DS_MAX_LINE and any(k in low for k in ds_plugins.KEYWORDS):
+    if not lock_file and len(text) <= DS_MAX_LINE and not found.isdisjoint(_tables().plugin_words):
         _plugin_candidates(text, low, claimed, masks, out)
-    if not lock_file and any(k in low for k in keywords_mod.TRIGGERS):
+    if not lock_file and not found.isdisjoint(_tables().trigger_words):
         for kw in keywords_mod.find(path, text):
             span = (kw.start, kw.end)
             if sf.overlaps(span, claimed):
@@ -309,20 +357,19 @@ def _plugin_candidates(text: str, low: str, claimed: list[tuple[int, int]], mask
 _SEALED_HEADER = lazy(r"^\s*encryptedData:\s*$")
 
 
-def _under_encrypted_data(lines: Sequence[AddedLine], i: int) -> bool:
-    """True if added line i is an entry of a sealed-secrets `encryptedData:` mapping."""
-    text = lines[i].text
+def _under_encrypted_data(lines: AddedLines, handle: int, text: str) -> bool:
+    """True if the added line at `handle` is an entry of a sealed-secrets `encryptedData:` mapping."""
     indent = len(text) - len(text.lstrip(" "))
     if indent == 0:
         return False
-    j = i - 1
-    while j >= 0 and i - j < 500 and lines[j].number == lines[j + 1].number - 1:
-        t = lines[j].text
+    for n, j in enumerate(lines.before(handle)):
+        if n >= 499:
+            break
+        t = lines.text_at(j)
         if t.strip():
             ind = len(t) - len(t.lstrip(" "))
             if ind < indent:
                 return bool(_SEALED_HEADER.match(t))
-        j -= 1
     return False
 
 

@@ -49,7 +49,9 @@ _NAMES = (r"api[_-]?key|auth[_-]?key|service[_-]?key|account[_-]?key|db[_-]?key|
           r"|client[_-]?key|db[_-]?pass|database[_-]?pass|key[_-]?pass|password|passwd|pwd|secret|token|contrase[ñn]a")
 # the keyword (where the search starts: a literal, fast), the rest of the name, an optional
 # closing quote/bracket, an assignment operator (never `==`, `!=`, `::`)
-_LHS = (r"(?i:" + _NAMES + r")[\w.-]*[\"'\]]{0,2}\s*(?:=>|:=|(?<![=!<>])=(?!=)|:(?![:/]))\s*")
+# a name's first letter, looked ahead for: `re` then skips to a candidate start (2x faster)
+_FIRST = "(?=[" + "".join(sorted({c for name in _NAMES.split("|") for c in (name[0], name[0].upper())})) + "])"
+_LHS = (_FIRST + r"(?i:" + _NAMES + r")[\w.-]*[\"'\]]{0,2}\s*(?:=>|:=|(?<![=!<>])=(?!=)|:(?![:/]))\s*")
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$@-")
 _QUOTED = r"(?:@|[rbuf]{0,2})(?P<q>[\"'`])(?P<value>[^\s\"'`\\][^\"'`\n\\]{0,499})(?P=q)"
 _BARE = r"(?P<bare>[^\s\"'`,;]{1,500})"  # `#` starts a comment only after a space

@@ -233,8 +233,7 @@ class Format:
 
     @property
     def prefix(self) -> str:
-        first = self.parts[0]
-        return first if isinstance(first, str) else ""
+        return self.shape.split("{", 1)[0]  # the leading literal, without parsing the shape
 
     def _judge_body(self, match: re.Match, line: str, next_line: Optional[str]) -> Optional[Refined]:
         """Placeholders are judged on the random part: a vendor prefix may be a word
@@ -246,19 +245,23 @@ class Format:
     def _confidence(self) -> Confidence:
         return Confidence.MEDIUM if self.names and self.confidence is Confidence.HIGH else self.confidence
 
-    def detector(self) -> Detector:
+    def regex(self) -> str:
         body = shape_regex(self.parts)
         if self.names:
             words = "|".join(r"[_-]?".join(map(re.escape, n.split("_"))) for n in self.names)
             pattern = NAME_START + r"(?i:(?:" + words + r")\w*)" + NOT_AN_ID + ASSIGN + "(?P<secret>" + body + ")" + RIGHT
-            keywords = self.keywords or name_keywords(self.names)
         else:
             pattern = LEFT + body + RIGHT
-            keywords = self.keywords or (self.prefix.lower(),)
         if self.max_len < SHORT:  # the masker hides a value this short only where it stands whole: report it only there
             pattern += r"(?!\.)"
+        return pattern
+
+    def detector(self) -> Detector:
+        """The entry as a detector; its regex is written and compiled on first use (a hook run
+        wakes a handful of the catalogue's hundreds of entries)."""
+        keywords = self.keywords or (name_keywords(self.names) if self.names else (self.prefix.lower(),))
         return Detector(
-            rule_id="secret." + self.rule, title=self.title, pattern=lazy(pattern), keywords=keywords,
+            rule_id="secret." + self.rule, title=self.title, pattern=lazy(self.regex), keywords=keywords,
             severity=self.severity, help=help_text(self.revoke), validate=self.check, confidence=self._confidence,
             body_start=0 if self.names else len(self.prefix), min_entropy=self.min_entropy,
             placeholder_filter=False, refine=self._judge_body,
