@@ -108,3 +108,11 @@ def test_base64_that_is_not_a_jwt_or_pem_is_not_decoded():
     assert not scan("config/app.env", f"BLOB={b64(token)}\n")  # an encoded token without a marker: not decoded
     header_only = b64(t.private_key_header() + "\n")
     assert not [f for f in scan("app/const.py", f'MARK = "{header_only}"\n') if f.blocking]
+
+
+def test_a_json_escape_that_decodes_to_a_lone_surrogate_is_scanned_not_a_crash():
+    """`"\\ud800"` in a JSON test file (the standard library has some) decodes to a lone surrogate."""
+    token = t.github_classic(seed="surrogate")
+    text = '{"s": "\\ud800\\/x"}\n' + '{"token": "' + token.replace("_", "\\u005f") + '"}\n'
+    findings = scan("data/escapes.json", text)
+    assert [f.rule_id for f in findings] == ["secret.github-classic-token"] and not leaks(findings, token)

@@ -214,7 +214,8 @@ def _decoded_findings(path: str, views: list[tuple[AddedLine, encodings.View]], 
     for line, view in views:
         candidates_: list[_Candidate] = []
         for j, decoded in enumerate(view.texts):
-            if prefilter().search(decoded.lower()) or (_STRUCTURAL and structural_prefilter().search(decoded.encode())):
+            raw = decoded.encode("utf-8", "surrogatepass")  # a JSON `\ud800` decodes to a lone surrogate
+            if prefilter().search(raw.lower()) or (_STRUCTURAL and structural_prefilter().search(raw)):
                 nxt = view.texts[j + 1] if j + 1 < len(view.texts) else None  # a decoded PEM's body
                 candidates_ += _scan_line(path, decoded, nxt, False, False, in_tests)
         candidates_ = [dataclasses.replace(c, show_preview=False) for c in candidates_
