@@ -112,20 +112,26 @@ class Masker:
 def _edge_spans(text: str, value: str) -> list[tuple[int, int]]:
     """In a snippet cut short: a prefix of `value` at its end, or a suffix of `value` at its
     start. After a `…` a short piece counts; without one, only a piece of 2 * _EDGE_MIN or
-    more (a word like `pass` at the end of a text is not a cut password)."""
+    more (a word like `pass` at the end of a text is not a cut password). The longest
+    piece wins; only places where the piece's first character stands are tried."""
     spans = []
     cut_end, cut_start = text.endswith("…"), text.startswith("…")
     body = text[:-1] if cut_end else text
     least = _EDGE_MIN if cut_end else 2 * _EDGE_MIN
-    for k in range(min(len(value) - 1, len(body)), least - 1, -1):
-        if body.endswith(value[:k]):
-            spans.append(credential_run(body, len(body) - k, len(body)))
+    at = body.find(value[0], max(0, len(body) - len(value) + 1))  # value[:k] would start here
+    while at >= 0 and len(body) - at >= least:
+        if value.startswith(body[at:]):
+            spans.append(credential_run(body, at, len(body)))
             break
+        at = body.find(value[0], at + 1)
     skip, least = (1, _EDGE_MIN) if cut_start else (0, 2 * _EDGE_MIN)
-    for k in range(min(len(value) - 1, len(text) - skip), least - 1, -1):
-        if text.startswith(value[-k:], skip):
-            spans.append(credential_run(text, skip, skip + k))
-            break
+    if skip < len(text):
+        cut = value.find(text[skip], max(1, len(value) - (len(text) - skip)))  # value[cut:] would be the piece
+        while cut >= 0 and len(value) - cut >= least:
+            if text.startswith(value[cut:], skip):
+                spans.append(credential_run(text, skip, skip + len(value) - cut))
+                break
+            cut = value.find(text[skip], cut + 1)
     return spans
 
 
