@@ -14,7 +14,7 @@ Each copy of a value is masked, widened to its whole credential-shaped run (see
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from tightrope.findings import Finding, Report
 from tightrope.redact import URL_CREDENTIAL, Masker
@@ -31,32 +31,23 @@ def _source_lines(f: Finding, sources: Sources | None) -> list[str]:
 
 
 def redact(report: Report, sources: Sources | None = None) -> Report:
-    """`report` with every snippet, message and note masked (in place; also returned).
-
-    Each finding is masked with the values found in its own texts (source lines, snippet,
-    message), each note with those in itself: one masker for the whole report would cost
-    findings x values (a history with thousands of findings took minutes)."""
-    if not report.findings and not report.notes:
+    """`report` with every snippet, message and note masked (in place; also returned)."""
+    texts: list[tuple[str, str]] = []  # (path, text) to look for secrets in
+    for f in report.findings:
+        texts += [(f.path, t) for t in (*_source_lines(f, sources), f.snippet, f.message) if t]
+    texts += [("", n) for n in report.notes if n]
+    if not texts:
         return report
     from tightrope.scan.secrets import secret_values
 
-    found: dict[tuple[str, str], frozenset[str]] = {}
-
-    def values_in(path: str, text: str) -> frozenset[str]:
-        key = (path, text)
-        if key not in found:
-            # a URL's password read on the whole source line too, so that a copy cut off by
-            # a truncated snippet (where the closing `@` is gone) is still masked
-            found[key] = frozenset(secret_values(path, text)) | {m.group("password") for m in URL_CREDENTIAL.finditer(text)}
-        return found[key]
-
-    def masker(path: str, texts: Iterable[str]) -> Masker:
-        return Masker(v for t in texts if t for v in values_in(path, t))
-
-    masked = []
-    for f in report.findings:
-        m = masker(f.path, (*_source_lines(f, sources), f.snippet, f.message))
-        masked.append(dataclasses.replace(f, snippet=m.mask(f.snippet), message=m.mask(f.message)))
-    report.findings = masked
-    report.notes = [masker("", (n,)).mask(n) for n in report.notes]
+    values: set[str] = set()
+    for path, text in dict.fromkeys(texts):
+        values.update(secret_values(path, text))
+        # a URL's password read on the whole source line, so that a copy cut off by a
+        # truncated snippet (where the closing `@` is gone) is still masked
+        values.update(m.group("password") for m in URL_CREDENTIAL.finditer(text))
+    masker = Masker(values)
+    report.findings = [dataclasses.replace(f, snippet=masker.mask(f.snippet), message=masker.mask(f.message))
+                       for f in report.findings]
+    report.notes = [masker.mask(n) for n in report.notes]
     return report
