@@ -47,27 +47,16 @@ def _description(f: Finding) -> str:
     return terminal(text)
 
 
+def _issue(description: str, check: str, fingerprint: str, severity: str, path: str, line: int) -> dict:
+    return {"type": "issue", "description": description, "check_name": check, "categories": ["Security"],
+            "fingerprint": fingerprint, "severity": severity, "location": {"path": path, "lines": {"begin": line}}}
+
+
 def render(report: Report) -> str:
     findings = sorted(report.findings, key=Finding.sort_key)
-    issues = []
-    for f, fp in zip(findings, unique_fingerprints(findings)):
-        issues.append({
-            "type": "issue",
-            "description": _description(f),
-            "check_name": f.rule_id,
-            "categories": ["Security"],
-            "fingerprint": fp,
-            "severity": SEVERITY[f.severity],
-            "location": {"path": f.path or ".", "lines": {"begin": max(f.line, 1)}},
-        })
-    for note in dict.fromkeys(report.notes):
-        issues.append({
-            "type": "issue",
-            "description": terminal(note),
-            "check_name": NOTE_CHECK,
-            "categories": ["Security"],
-            "fingerprint": hashlib.sha256(f"tightrope/cq/note/v1\0{note}".encode()).hexdigest()[:40],
-            "severity": "info",
-            "location": {"path": ".", "lines": {"begin": 1}},
-        })
+    issues = [_issue(_description(f), f.rule_id, fp, SEVERITY[f.severity], f.path or ".", max(f.line, 1))
+              for f, fp in zip(findings, unique_fingerprints(findings))]
+    issues += [_issue(terminal(note), NOTE_CHECK, hashlib.sha256(f"tightrope/cq/note/v1\0{note}".encode()).hexdigest()[:40],
+                      "info", ".", 1)
+               for note in dict.fromkeys(report.notes)]
     return json_dumps(issues)
