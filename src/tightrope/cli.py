@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from tightrope import __version__
@@ -29,7 +30,20 @@ COMMANDS = {
 }
 
 
+def _help_formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's formatter, sized as argparse sizes it, but without importing `shutil` (3 ms
+    of the hook's start-up: argparse builds a formatter for every argument it adds) unless
+    a terminal or $COLUMNS can make the width other than 80."""
+    if "COLUMNS" in os.environ or sys.stdout.isatty():
+        return argparse.HelpFormatter(prog)
+    return argparse.HelpFormatter(prog, width=80 - 2)  # what argparse picks without a terminal
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _help_formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # exit 2 with a hint, as argparse does, but ours
         raise TightropeError(message, f"see `{self.prog} --help`")
 
@@ -68,13 +82,13 @@ def _catch_stop_signals() -> None:
     """SIGTERM/SIGHUP (CI cancelling a job, a closed terminal) become an exception, so
     cleanup runs as it does for Ctrl-C instead of the process dying mid-scan."""
     import signal
-    import threading
 
-    if threading.current_thread() is not threading.main_thread():
-        return
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _raise_terminated)
+            try:
+                signal.signal(getattr(signal, name), _raise_terminated)
+            except ValueError:  # not the main thread (main() called from a thread): leave signals alone
+                return
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,7 +117,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # an internal error: say so, name the type, never echo data
         print(f"tightrope: internal error ({type(e).__name__}); please report it with "
               "`tightrope --version` and the command you ran", file=sys.stderr)
-        import os
         if os.environ.get("TIGHTROPE_DEBUG"):
             raise
         return EXIT_INTERNAL

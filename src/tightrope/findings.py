@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import hashlib
 from dataclasses import dataclass, field, replace
 
 
@@ -59,6 +58,8 @@ def fingerprint(rule_id: str, path: str, value: str) -> str:
     scrypt makes each guess cost what one fingerprint costs (a weak password is not
     recovered from a baseline, a JSON report or a SARIF upload with a word list in seconds).
     """
+    import hashlib  # here: the hook's start-up pays for it only when there is a finding
+
     salt = f"tightrope/v2\0{rule_id}\0{path}".encode("utf-8", "surrogateescape")
     return hashlib.scrypt(value.encode("utf-8", "surrogateescape"), salt=salt, maxmem=64 * 2 ** 20, **_KDF).hex()
 

@@ -7,7 +7,6 @@ reported again.
 
 from __future__ import annotations
 
-import json
 import re
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -37,6 +36,8 @@ def inline_allowed(finding: Finding, line_text: str) -> bool | str:
 
 def parse_baseline(raw: bytes, name: str) -> set[str]:
     """The fingerprints of a baseline file's bytes; PolicyError when it is not one."""
+    import json  # here: most hook runs read no baseline
+
     try:
         data = json.loads(raw.decode("utf-8"))
         if data.get("version") != BASELINE_VERSION or not isinstance(data.get("fingerprints"), list):
@@ -48,6 +49,8 @@ def parse_baseline(raw: bytes, name: str) -> set[str]:
 
 
 def write_baseline(path: Path, findings: list[Finding]) -> int:
+    import json
+
     fingerprints = sorted({f.fingerprint for f in findings})
     path.parent.mkdir(parents=True, exist_ok=True)
     body = {"version": BASELINE_VERSION, "generated_by": "tightrope baseline", "fingerprints": fingerprints}

@@ -6,7 +6,6 @@ overrides or undecodable bytes (git paths are decoded with surrogateescape).
 
 from __future__ import annotations
 
-import json
 import re
 
 # C0 controls, DEL, C1 controls, the Unicode bidi controls (Trojan Source), line/paragraph
@@ -53,6 +52,8 @@ def json_dumps(data: object) -> str:
     escaped here (they can only occur inside strings, so `\\uXXXX` keeps the JSON valid),
     and lone surrogates become U+FFFD so the output always encodes as UTF-8.
     """
+    import json  # here: the text report (the hook's) needs no JSON
+
     return _JSON_UNSAFE.sub(_json_char, json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 

@@ -82,18 +82,17 @@ class Prefilter:
         import ahocorasick_rs
 
         self.words = tuple(words)
-        patterns: list[bytes] = []
+        self._keyword_patterns: list[bytes] = []
         self._tag: list[int] = []
         for i, word in enumerate(self.words):
             # bytes.lower() leaves non-ASCII letters as they are: match their upper case too
-            for variant in dict.fromkeys((word, "".join(c if c.isascii() else c.upper() for c in word))):
-                patterns.append(variant.encode())
+            upper = word if word.isascii() else "".join(c if c.isascii() else c.upper() for c in word)
+            for variant in dict.fromkeys((word, upper)):
+                self._keyword_patterns.append(variant.encode())
                 self._tag.append(i)
-        self._any_keyword = ahocorasick_rs.BytesAhoCorasick(patterns)  # for `search`: no markers
-        for marker in markers:
-            patterns.append(marker.encode())
-            self._tag.append(_ENCODED)
-        self._automaton = ahocorasick_rs.BytesAhoCorasick(patterns)
+        self._tag += [_ENCODED] * len(markers)
+        self._automaton = ahocorasick_rs.BytesAhoCorasick(self._keyword_patterns + [m.encode() for m in markers])
+        self._any_keyword: object | None = None  # for `search` (no markers): built on first use
 
     def matches(self, low: bytes) -> list[tuple[int, int]]:
         """(position, keyword index or _ENCODED) of every keyword and marker in `low`."""
@@ -102,6 +101,10 @@ class Prefilter:
 
     def search(self, low: str | bytes) -> bool:
         """Does lower-cased `low` hold any keyword?"""
+        if self._any_keyword is None:
+            import ahocorasick_rs
+
+            self._any_keyword = ahocorasick_rs.BytesAhoCorasick(self._keyword_patterns)
         data = low.encode("utf-8", "surrogatepass") if isinstance(low, str) else low
         return bool(self._any_keyword.find_matches_as_indexes(data))
 
