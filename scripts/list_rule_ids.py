@@ -14,7 +14,6 @@ and the literal rule names passed to `verify.finding`, `caps` `.add` and safe-ou
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 import sys
 from pathlib import Path
@@ -62,8 +61,7 @@ def rule_ids() -> list[str]:
     ids |= {r.id for r in rules}
     ids |= {d.rule_id for d in ALL}
     ids |= {f"identity.{name}" for name in _TITLES}
-    ids |= {f"caps.{f.name.replace('_', '-')}" for f in dataclasses.fields(CapsPolicy)
-            if f.name.startswith("max_")}
+    ids |= {f"caps.{name.replace('_', '-')}" for name in CapsPolicy._fields if name.startswith("max_")}
     return sorted(ids)
 
 

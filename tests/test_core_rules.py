@@ -3,7 +3,6 @@ is suppressed, what is noted. Fast enough for the mutation check of core.py (iss
 
 from __future__ import annotations
 
-import dataclasses
 
 from tokens import anthropic_key, groq_key
 
@@ -129,13 +128,13 @@ def test_the_exclude_note_counts_the_files_left_out():
 
 
 def test_a_credential_pattern_is_dropped_only_on_a_line_with_a_secret():
-    cred = dataclasses.replace(finding(Severity.MEDIUM, rule="py.hardcoded-credential"), cwe=("CWE-798",))
-    other = dataclasses.replace(cred, rule_id="py.sql-injection", cwe=("CWE-89",))
-    secret = dataclasses.replace(finding(Severity.HIGH, rule=RULE), kind="secret")
+    cred = finding(Severity.MEDIUM, rule="py.hardcoded-credential")._replace(cwe=("CWE-798",))
+    other = cred._replace(rule_id="py.sql-injection", cwe=("CWE-89",))
+    secret = finding(Severity.HIGH, rule=RULE)._replace(kind="secret")
     assert core._secrets_own_credentials([cred, other]) == [cred, other]
     assert core._secrets_own_credentials([cred, other, secret]) == [other, secret]
-    assert core._secrets_own_credentials([cred, dataclasses.replace(secret, line=2)]) == [
-        cred, dataclasses.replace(secret, line=2)]
+    assert core._secrets_own_credentials([cred, secret._replace(line=2)]) == [
+        cred, secret._replace(line=2)]
 
 
 def test_the_dependency_scanner_runs_when_asked_and_only_then():

@@ -3,7 +3,6 @@ validator's boundary (issue 18: the mutation check of policy.py runs these)."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pytest
@@ -27,7 +26,7 @@ def test_the_readme_policy_block_documents_the_defaults():
         Severity.HIGH, ".tightrope/baseline.json", True)
     assert p.dependencies.require_pins is d.dependencies.require_pins is False
     # every identity key the README shows with its default value (not the examples)
-    assert dataclasses.replace(p.identity, branches=()) == d.identity
+    assert p.identity._replace(branches=()) == d.identity
     assert d.identity.max_lifetime == 30 * 86400
     assert p.identity.branches == (("release/*", "signed"),)
     assert p.rules["py.flask-debug"] == policy.RuleOverride(blocking=False, severity=Severity.MEDIUM)

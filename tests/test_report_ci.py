@@ -159,7 +159,7 @@ def test_codequality_shape_and_stable_unique_fingerprints():
         assert issue["severity"] in ("info", "minor", "major", "critical", "blocker")
         assert issue["location"]["path"] and issue["location"]["lines"]["begin"] >= 1
     # a line shift does not change the fingerprints
-    shifted = Report(findings=[f.__class__(**{**f.__dict__, "line": f.line + 5, "end_line": 0})
+    shifted = Report(findings=[f._replace(line=f.line + 5, end_line=f.end_line + 5)
                                for f in report.findings], notes=report.notes)
     assert sorted(i["fingerprint"] for i in json.loads(codequality.render(shifted))) == sorted(fps)
 

@@ -4,7 +4,6 @@ printed decoded (issue 17, section 2). Tokens are built at run time."""
 from __future__ import annotations
 
 import base64
-import dataclasses
 
 import tokens as t
 from tightrope.diff import whole_file_as_added
@@ -20,7 +19,7 @@ def b64(text: str) -> str:
 
 
 def leaks(findings: list, *values: str) -> bool:
-    fields = [str(v) for f in findings for v in dataclasses.asdict(f).values()]
+    fields = [str(v) for f in findings for v in f]
     return any(v in field for v in values for field in fields)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -124,7 +123,7 @@ def _scan_commits(changeset: ChangeSet, policy: Policy, sources: dict,
                 seen.add(blob)
                 store = _key_store(change, commit.sha)
                 if store:
-                    found.append(dataclasses.replace(store, author=commit.author, date=commit.date))
+                    found.append(store._replace(author=commit.author, date=commit.date))
                 elif change.skipped == "binary file":
                     unscanned.append(_unscanned(change, commit.sha))
                 if not change.is_scannable or not change.added:
@@ -133,11 +132,11 @@ def _scan_commits(changeset: ChangeSet, policy: Policy, sources: dict,
                 hits = secrets.scan_lines(change.path, change.added)
                 if hits:
                     sources[(commit.sha, change.path)] = {a.number: a.text for a in change.added}
-                found += [dataclasses.replace(f, commit=commit.sha, author=commit.author, date=commit.date)
+                found += [f._replace(commit=commit.sha, author=commit.author, date=commit.date)
                           for f in hits]
         if changeset.source == "history" and found:
             at_head = _fingerprints_at(reader, changeset.rev, {f.path for f in found}) if changeset.rev else set()
-            found = [dataclasses.replace(f, present_at_head=f.fingerprint in at_head) for f in found]
+            found = [f._replace(present_at_head=f.fingerprint in at_head) for f in found]
     return found, unscanned, files, lines
 
 
@@ -160,7 +159,7 @@ def apply_policy(finding: Finding, policy: Policy) -> Finding:
     if override is not None:
         blocking = blocking if override.blocking is None else override.blocking
         severity = severity if override.severity is None else override.severity
-    return dataclasses.replace(finding, severity=severity, blocking=blocking and severity >= policy.fail_on)
+    return finding._replace(severity=severity, blocking=blocking and severity >= policy.fail_on)
 
 
 def check(
@@ -208,7 +207,7 @@ def check(
                 if f.fingerprint in net:
                     introduced.setdefault(f.fingerprint, f)  # still there: report it once, where it is now
                 else:
-                    raw.append(dataclasses.replace(f, present_at_head=False) if changeset.source != "history" else f)
+                    raw.append(f._replace(present_at_head=False) if changeset.source != "history" else f)
             raw += [f for f in unscanned if f.fingerprint not in net]
     if "dependencies" in scanners:
         from tightrope.scan import dependencies
@@ -259,4 +258,4 @@ def _named(f: Finding, by: Finding | None) -> Finding:
     """A secret still present in the net change names the commit that added it."""
     if by is None or f.commit:
         return f
-    return dataclasses.replace(f, commit=by.commit, author=by.author, date=by.date, present_at_head=True)
+    return f._replace(commit=by.commit, author=by.author, date=by.date, present_at_head=True)

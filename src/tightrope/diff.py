@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar, overload
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence, TypeVar, overload
+
+from tightrope.records import Record
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,(?P<old>\d+))? \+(?P<new>\d+)(?:,(?P<count>\d+))? @@")
 _SUBMODULE_MODE = b"160000"
@@ -18,8 +19,7 @@ _PLUS, _MINUS, _NOTE = 43, 45, 92  # "+", "-", "\" (a hunk's "\ No newline at en
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)  # slots: one per line a scanner reads, ~100 bytes less each
-class AddedLine:
+class AddedLine(NamedTuple):  # a tuple: one per line a scanner reads, no __dict__
     number: int  # 1-based line number in the new file
     text: str
 
@@ -249,16 +249,21 @@ class AddedLines(Sequence[AddedLine]):
         return f"AddedLines({list(self)!r})"
 
 
-@dataclass
-class FileChange:
-    path: str  # new path ("" never; for deletions, the old path)
-    status: str = "modified"  # added | modified | deleted | renamed | copied
-    old_path: str = ""
-    added: AddedLines = field(default_factory=AddedLines)
-    skipped: str = ""  # why this file's content was not scanned ("binary file", …)
-    undecodable_lines: int = 0  # lines that were not UTF-8 (decoded with U+FFFD)
-    old_blob: str = ""  # blob ids from the `index` line (`git diff --full-index`)
-    blob: str = ""
+class FileChange(Record):
+    """One file of a change; the diff parser fills it in as it reads the file's headers."""
+
+    __slots__ = ("path", "status", "old_path", "added", "skipped", "undecodable_lines", "old_blob", "blob")
+
+    def __init__(self, path: str, status: str = "modified", old_path: str = "", added: AddedLines | None = None,
+                 skipped: str = "", undecodable_lines: int = 0, old_blob: str = "", blob: str = "") -> None:
+        self.path = path  # new path ("" never; for deletions, the old path)
+        self.status = status  # added | modified | deleted | renamed | copied
+        self.old_path = old_path
+        self.added: AddedLines = AddedLines() if added is None else added
+        self.skipped = skipped  # why this file's content was not scanned ("binary file", …)
+        self.undecodable_lines = undecodable_lines  # lines that were not UTF-8 (decoded with U+FFFD)
+        self.old_blob = old_blob  # blob ids from the `index` line (`git diff --full-index`)
+        self.blob = blob
 
     @property
     def is_scannable(self) -> bool:

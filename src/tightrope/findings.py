@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import enum
 import functools
-from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+
+from tightrope.records import Record
 
 
 class Severity(enum.IntEnum):
@@ -64,8 +66,7 @@ def fingerprint(rule_id: str, path: str, value: str) -> str:
     return hashlib.scrypt(value.encode("utf-8", "surrogateescape"), salt=salt, maxmem=64 * 2 ** 20, **_KDF).hex()
 
 
-@dataclass(frozen=True)
-class Finding:
+class _FindingFields(NamedTuple):
     rule_id: str
     kind: str
     severity: Severity
@@ -74,7 +75,7 @@ class Finding:
     line: int
     message: str
     fingerprint: str
-    end_line: int = 0
+    end_line: int = 0  # 0: the finding's own line
     cwe: tuple[str, ...] = ()
     snippet: str = ""  # already redacted
     title: str = ""  # short rule name, for rule lists (SARIF, text headers)
@@ -86,27 +87,33 @@ class Finding:
     date: str = ""  # the commit's author date, ISO 8601
     present_at_head: bool | None = None  # is the value still at HEAD? None: not asked
 
-    def __post_init__(self) -> None:
+
+class Finding(_FindingFields):
+    """One finding, immutable (`finding._replace(...)` makes a changed copy)."""
+
+    __slots__ = ()
+
+    def __new__(cls, *args, **kwargs) -> "Finding":
+        self = super().__new__(cls, *args, **kwargs)
         if self.kind not in KINDS:
             raise ValueError(f"unknown finding kind {self.kind!r}")
-        if not self.end_line:
-            object.__setattr__(self, "end_line", self.line)
-
-    def with_blocking(self, blocking: bool) -> "Finding":
-        return replace(self, blocking=blocking)
+        return self if self.end_line else self._replace(end_line=self.line)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.rule_id)
 
 
-@dataclass
-class Report:
-    findings: list[Finding] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # skipped files, degraded modes
-    scanned_files: int = 0
-    scanned_lines: int = 0
-    suppressed: int = 0
-    checked: str = ""  # what was checked when it is not files and lines (verify: the commits)
+class Report(Record):
+    __slots__ = ("findings", "notes", "scanned_files", "scanned_lines", "suppressed", "checked")
+
+    def __init__(self, findings: list[Finding] | None = None, notes: list[str] | None = None, scanned_files: int = 0,
+                 scanned_lines: int = 0, suppressed: int = 0, checked: str = "") -> None:
+        self.findings: list[Finding] = [] if findings is None else findings
+        self.notes: list[str] = [] if notes is None else notes  # skipped files, degraded modes
+        self.scanned_files = scanned_files
+        self.scanned_lines = scanned_lines
+        self.suppressed = suppressed
+        self.checked = checked  # what was checked when it is not files and lines (verify: the commits)
 
     @property
     def blocking(self) -> list[Finding]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 from tightrope.diff import FileChange, added_between, decode_text, parse_diff, whole_file_as_added
 from tightrope.errors import GitError, UsageError
+from tightrope.records import Record
 
 if TYPE_CHECKING:
     import git
@@ -57,25 +57,28 @@ def repo_root(cwd: Path | str = ".") -> Path:
     return Path(os.fsdecode(proc.stdout.strip()))
 
 
-@dataclass
-class ChangeSet:
+class ChangeSet(Record):
     """What a scan looks at: the files a change touches and their added lines.
 
     `rev` says where the post-change content lives: INDEX for staged changes, a commit
     SHA for ranges, "" when there is no repository (a patch from stdin). `base` is the
     commit a range is judged against (its merge base): the policy, baseline and signers
-    come from there; None for local runs (index / work tree).
+    come from there; None for local runs (index / work tree). `history`: the `git log`
+    revision arguments of the commits whose own added lines are scanned one by one (a
+    range, a push, history), so that nothing added and removed again slips past.
     """
 
-    changes: list[FileChange]
-    source: str  # staged | range | patch | all | commit | history
-    root: Path | None = None
-    rev: str = ""
-    notes: list[str] = field(default_factory=list)
-    base: str | None = None  # the commit whose policy, baseline and signers judge the change
-    # `git log` revision arguments: the commits whose own added lines are scanned one by
-    # one (a range, a push, history), so that nothing added and removed again slips past.
-    history: tuple[str, ...] = ()
+    __slots__ = ("changes", "source", "root", "rev", "notes", "base", "history")
+
+    def __init__(self, changes: list[FileChange], source: str, root: Path | None = None, rev: str = "",
+                 notes: list[str] | None = None, base: str | None = None, history: tuple[str, ...] = ()) -> None:
+        self.changes = changes
+        self.source = source  # staged | range | patch | all | commit | history
+        self.root = root
+        self.rev = rev
+        self.notes: list[str] = [] if notes is None else notes
+        self.base = base
+        self.history = history
 
     def read_files(self, paths: list[str]) -> dict[str, bytes]:
         """Post-change content of `paths` from the index or the head commit (never the work tree)."""
@@ -298,8 +301,7 @@ def _judged(root: Path, changes: list[FileChange]) -> list[FileChange]:
     return changes
 
 
-@dataclass
-class Commit:
+class Commit(NamedTuple):
     sha: str
     author: str
     date: str  # author date, ISO 8601

@@ -8,9 +8,9 @@ silently fall back to a default.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from types import MappingProxyType
+from typing import Any, Callable, Mapping, NamedTuple
 
 from tightrope.errors import PolicyError
 from tightrope.findings import Severity
@@ -19,14 +19,12 @@ POLICY_FILE = ".tightrope.toml"
 REQUIRE_LEVELS = ("off", "trailers", "named-human", "signed")
 
 
-@dataclass(frozen=True)
-class RuleOverride:
+class RuleOverride(NamedTuple):
     blocking: bool | None = None
     severity: Severity | None = None
 
 
-@dataclass(frozen=True)
-class IdentityPolicy:
+class IdentityPolicy(NamedTuple):
     require: str = "trailers"
     allowed_agents: tuple[str, ...] = ()  # empty: any known agent
     allowed_signers: str = ".tightrope/allowed_signers"
@@ -47,8 +45,7 @@ class IdentityPolicy:
         return self.require
 
 
-@dataclass(frozen=True)
-class DependencyPolicy:
+class DependencyPolicy(NamedTuple):
     require_pins: bool = False
     allow: tuple[str, ...] = ()  # internal names that are not on the public lists
 
@@ -67,8 +64,7 @@ DEFAULT_AGENT_BRANCH_PREFIXES = ("copilot/", "claude/", "codex/", "cursor/", "de
 CAP_ACTIONS = ("label", "draft", "request-changes")
 
 
-@dataclass(frozen=True)
-class CapsPolicy:
+class CapsPolicy(NamedTuple):
     """`[caps]`: what a PR/MR opened by an agent may do. An int cap of None is off."""
 
     enabled: bool = True
@@ -101,22 +97,20 @@ class CapsPolicy:
     violation_label: str = "tightrope:caps-exceeded"
 
 
-@dataclass(frozen=True)
-class TimeBudget:
+class TimeBudget(NamedTuple):
     """Seconds the pattern scanner may take: in the local hook, and in CI range runs."""
 
     hook_seconds: float = 5.0
     ci_seconds: float = 300.0
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     fail_on: Severity = Severity.HIGH
     exclude: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
     baseline: str = ".tightrope/baseline.json"
     patterns: bool = True
-    rules: dict[str, RuleOverride] = field(default_factory=dict)
+    rules: Mapping[str, RuleOverride] = MappingProxyType({})
     approved_mcp_servers: tuple[str, ...] = ()
     dependencies: DependencyPolicy = DependencyPolicy()
     identity: IdentityPolicy = IdentityPolicy()

@@ -13,7 +13,6 @@ Each copy of a value is masked, widened to its whole credential-shaped run (see
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Mapping
 
 from tightrope.findings import Finding, Report
@@ -47,7 +46,7 @@ def redact(report: Report, sources: Sources | None = None) -> Report:
         # truncated snippet (where the closing `@` is gone) is still masked
         values.update(m.group("password") for m in URL_CREDENTIAL.finditer(text))
     masker = Masker(values)
-    report.findings = [dataclasses.replace(f, snippet=masker.mask(f.snippet), message=masker.mask(f.message))
+    report.findings = [f._replace(snippet=masker.mask(f.snippet), message=masker.mask(f.message))
                        for f in report.findings]
     report.notes = [masker.mask(n) for n in report.notes]
     return report

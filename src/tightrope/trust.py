@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from tightrope.errors import PolicyError, UsageError
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
@@ -28,13 +28,12 @@ PYPROJECT = "pyproject.toml"
 _TARGET_VARS = ("TIGHTROPE_BRANCH", "GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
 
 
-@dataclass(frozen=True)
-class TrustMaterial:
+class TrustMaterial(NamedTuple):
     policy: Policy
     baseline: frozenset[str]
     source: str  # for messages: "base commit 1a2b3c4", "work tree", "--policy FILE", "defaults"
-    root: Path | None = field(default=None, repr=False)
-    rev: str | None = field(default=None, repr=False)  # the base commit; None: the work tree
+    root: Path | None = None
+    rev: str | None = None  # the base commit; None: the work tree
     notes: tuple[str, ...] = ()  # what the user should know about where the policy came from
 
     def read(self, relpath: str) -> bytes | None:

@@ -15,7 +15,6 @@ nothing from the agent is executed.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 from datetime import datetime, timedelta, timezone
@@ -121,7 +120,7 @@ class _Run:
 
         from tightrope.core import apply_policy
 
-        kept = [dataclasses.replace(apply_policy(f, policy), path=self.name, line=line, end_line=line)
+        kept = [apply_policy(f, policy)._replace(path=self.name, line=line, end_line=line)
                 for f in findings if not any(fnmatchcase(f.rule_id, d) for d in policy.disable)]
         self.report.findings += kept
         return not any(f.blocking for f in kept)
@@ -136,9 +135,9 @@ class _Run:
         ref = ref if gitio.commit_exists(self.root, ref) else base
         pol = trust.load_trust(self.root, base=ref, use_baseline=False).policy
         caps = pol.caps  # whatever the policy says about humans, this account is acting for an agent
-        caps = dataclasses.replace(caps, agents=caps.agents + (self.args.agent,),
+        caps = caps._replace(agents=caps.agents + (self.args.agent,),
                                    humans=tuple(h for h in caps.humans if h.lower() != self.args.agent.lower()))
-        self._policies[base] = dataclasses.replace(pol, caps=caps), ref
+        self._policies[base] = pol._replace(caps=caps), ref
         return self._policies[base]
 
     def agent_pulls(self):

@@ -19,15 +19,13 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 MAX_VALUE = 8192  # characters of an encoded value that are decoded
 MAX_LINES = 50  # lines of one decoded value that are scanned
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     texts: tuple[str, ...]  # what to scan instead of the line (never printed)
     encoded: tuple[str, ...]  # the encoded parts of the original line, to redact
     how: str  # for the message: "base64", "percent-encoding", "JSON escapes", "YAML block scalar"

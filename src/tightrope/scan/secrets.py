@@ -24,11 +24,9 @@ baselines are the core's job, not this module's.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import threading
-from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, NamedTuple, Optional, Sequence
 
 from tightrope.diff import AddedLine, AddedLines
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
@@ -48,8 +46,7 @@ DS_MAX_LINE = 4000  # detect-secrets' keyword regexes get slow on minified lines
 _SEQUENTIAL = lazy(r"(?:0123456789|abcdefghij|1234567890)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     rule_id: str
     title: str
     severity: Severity
@@ -140,8 +137,7 @@ def structural_prefilter() -> re.Pattern:
     return _structural
 
 
-@dataclass
-class Candidates:
+class Candidates(NamedTuple):
     """What the prefilter found in a file's added lines."""
 
     hits: dict[int, list[int]]  # line handle -> tags (keyword indexes, _ENCODED, _STRUCTURE)
@@ -152,18 +148,20 @@ class Candidates:
 def candidates(lines: AddedLines) -> Candidates:
     """One pass over the raw bytes of a file's hunks: the added lines that hold a keyword, an
     encoding's marker or a keyword-less token's structure; no other line is decoded."""
-    found = Candidates({})
+    gates: encodings.Gates = ()
+    sealed = False
 
     def find(raw: bytes) -> list[tuple[int, int]]:
-        found.gates = encodings.gates(raw)  # removed lines too: a gate, not a verdict
-        found.sealed = b"encryptedData:" in raw
+        nonlocal gates, sealed
+        gates = encodings.gates(raw)  # removed lines too: a gate, not a verdict
+        sealed = b"encryptedData:" in raw
         tags = prefilter().matches(raw.lower())
         if _STRUCTURAL:
             tags += [(m.start(), _STRUCTURE) for m in structural_prefilter().finditer(raw)]
         return tags
 
-    found.hits = lines.hits(find)
-    return found
+    hits = lines.hits(find)
+    return Candidates(hits, gates, sealed)
 
 
 # ------------------------------------------------------------------ scanning
@@ -221,15 +219,14 @@ def _decoded_findings(path: str, views: list[tuple[AddedLine, encodings.View]], 
             if prefilter().search(raw.lower()) or (_STRUCTURAL and structural_prefilter().search(raw)):
                 nxt = view.texts[j + 1] if j + 1 < len(view.texts) else None  # a decoded PEM's body
                 candidates_ += _scan_line(path, decoded, nxt, False, False, in_tests)
-        candidates_ = [dataclasses.replace(c, show_preview=False) for c in candidates_
+        candidates_ = [c._replace(show_preview=False) for c in candidates_
                        if (line.number, c.rule_id) not in seen]
         if candidates_:
             out += _findings(path, line, candidates_, redact=view.encoded, note=f"decoded from {view.how}")
     return out
 
 
-@dataclass(frozen=True)
-class _Tables:
+class _Tables(NamedTuple):
     """The prefilter's keyword indexes, by what they wake."""
 
     detectors: tuple[tuple[int, ...], ...]  # per keyword, the detectors (indexes into DETECTORS)
@@ -294,7 +291,7 @@ def _scan_line(path: str, text: str, nxt: Optional[str], lock_file: bool, encryp
                 continue
             claimed.append(span)  # reported or not: later detectors must not re-report it
             secret = text[span[0]:span[1]]
-            verdict = det.validate(secret) if det.validate else Verdict.UNKNOWN
+            verdict = det.validate(secret) if det.validate is not None else Verdict.UNKNOWN
             if verdict is Verdict.INVALID:
                 continue
             if verdict is Verdict.VALID:

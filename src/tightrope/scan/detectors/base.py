@@ -15,8 +15,7 @@ import enum
 import re
 import string
 import zlib
-from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 from tightrope.findings import Confidence, Severity
 
@@ -39,8 +38,7 @@ class Verdict(enum.Enum):
     UNKNOWN = "unknown"  # format has no checksum (or this one has none): heuristics decide
 
 
-@dataclass(frozen=True)
-class Refined:
+class Refined(NamedTuple):
     """What a `refine` hook decides about one match (return None to drop it)."""
 
     confidence: Confidence
@@ -49,8 +47,10 @@ class Refined:
     severity: Optional[Severity] = None
 
 
-@dataclass(frozen=True)
-class Detector:
+class Detector(NamedTuple):
+    """One token format (`tests/test_detector_base.py` checks every registered one: a
+    `secret.` rule id, non-empty lower-case keywords)."""
+
     rule_id: str
     title: str
     pattern: LazyRegex  # group "secret" is the value if present, else the whole match
@@ -66,12 +66,6 @@ class Detector:
     show_preview: bool = True  # False: the message names the kind, not a preview
     anchor: str = ""  # no keywords: a fast regex every match contains (the whole-text prefilter)
     illustrative_in_tests: bool = False  # True: in a test path, a match is LOW confidence (never blocks)
-
-    def __post_init__(self) -> None:
-        if not self.rule_id.startswith("secret."):
-            raise ValueError(f"rule id must start with 'secret.': {self.rule_id}")
-        if any(k != k.lower() or not k for k in self.keywords):
-            raise ValueError(f"{self.rule_id}: keywords must be non-empty and lower-case")
 
 
 def help_text(where: str) -> str:

@@ -28,8 +28,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 from tightrope.findings import Confidence, Severity
 
@@ -37,8 +36,7 @@ from .. import secret_filters
 from .base import help_text
 
 
-@dataclass(frozen=True)
-class PluginRule:
+class PluginRule(NamedTuple):
     plugin: str  # class name in detect_secrets.plugins.<module>
     module: str
     rule_id: str

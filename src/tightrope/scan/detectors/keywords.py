@@ -25,8 +25,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from tightrope.findings import Confidence, Severity
 
@@ -75,8 +74,7 @@ def is_config_path(path: str) -> bool:
             or stem in _CONFIG_NAMES and ext in (".example", ".sample", ".local"))
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     name: str
     start: int
     end: int
@@ -94,8 +92,7 @@ def find(path: str, line: str) -> list[Match]:
     return out
 
 
-@dataclass(frozen=True)
-class Rung:
+class Rung(NamedTuple):
     severity: Severity
     confidence: Confidence
 

@@ -16,9 +16,8 @@ import base64
 import binascii
 import re
 import string
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Optional, Union
+from functools import lru_cache
+from typing import NamedTuple, Optional, Union
 
 from tightrope.findings import Confidence, Severity
 from tightrope.redact import SHORT
@@ -55,8 +54,7 @@ CLASSES = {
 _RUN = re.compile(r"\{(?P<alpha>\w+):(?P<lo>\d+)(?:-(?P<hi>\d+))?\}")
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     alphabet: str  # a key of ALPHABETS
     lo: int
     hi: int
@@ -65,6 +63,7 @@ class Run:
 Part = Union[str, Run]
 
 
+@lru_cache(maxsize=None)  # a format's parts, read on each use of the entry
 def parse_shape(shape: str) -> tuple[Part, ...]:
     parts: list[Part] = []
     pos = 0
@@ -93,8 +92,7 @@ def shape_regex(parts: tuple[Part, ...]) -> str:
 
 # ------------------------------------------------------------------ structure checks
 
-@dataclass(frozen=True)
-class Crc32Hex:
+class Crc32Hex(NamedTuple):
     """`<text>_<8 hex>`: the suffix is CRC32 of everything before the last `_`, its four
     bytes in `byte_order` as hex. Grafana (pkg/components/satokengen) writes the least
     significant byte first: `glsa_<32>_<crc32, little-endian>`."""
@@ -111,7 +109,6 @@ class Crc32Hex:
         return Verdict.VALID if check == self.checksum(head) else Verdict.INVALID
 
 
-@dataclass(frozen=True)
 class Bech32:
     """BIP-173 bech32: `<hrp>1<data><6 checksum>` (age identities, Nostr nsec keys)."""
 
@@ -136,8 +133,7 @@ def bech32_polymod(values: list[int]) -> int:
     return chk
 
 
-@dataclass(frozen=True)
-class JsonPayload:
+class JsonPayload(NamedTuple):
     """One `sep`-separated segment (after the prefix) is base64 of a JSON object holding
     `keys` (Sentry org tokens, Grafana Cloud tokens, Mapbox secret tokens, 1Password
     service-account tokens). Anything else is not that vendor's token."""
@@ -163,8 +159,7 @@ class JsonPayload:
         return Verdict.VALID if isinstance(obj, dict) and all(k in obj for k in self.keys) else Verdict.INVALID
 
 
-@dataclass(frozen=True)
-class B64Text:
+class B64Text(NamedTuple):
     """The part after `prefix` is base64 of text starting with `starts` (AWS Bedrock API keys)."""
 
     prefix: str
@@ -190,28 +185,38 @@ NAME_START = r"(?:(?<![A-Za-z0-9])|(?<=[a-z])(?=[A-Z]))"
 
 
 # vendor words too common in code to wake the scanner on their own: their full names are the keywords
-_COMMON_WORDS = frozenset({"azure", "beamer", "bitbucket", "brave", "cursor", "data", "devops", "discord", "drone",
+_COMMON_WORDS = frozenset({"azure", "beamer", "bitbucket", "brave", "checkout", "cursor", "data", "devops", "discord", "drone",
                            "github", "jenkins", "linear", "looker", "octopus", "particle", "private", "pusher",
                            "segment", "sentry", "shortcut", "stability", "together", "trello", "twitter"})
 
 
+# the words a variable name adds after the vendor's own: `<vendor>_api_key`, `<vendor>_client_secret`
+_ROLE_WORDS = frozenset({"access", "api", "apikey", "app", "application", "auth", "bearer", "client", "consumer", "dev",
+                         "developer", "enc", "encryption", "key", "license", "pass", "passphrase", "password", "pat",
+                         "pk", "private", "sdk", "secret", "server", "sign", "sk", "token", "write"})
+
+
 def name_keywords(names: tuple[str, ...]) -> tuple[str, ...]:
-    """A distinctive vendor word (`datadog`) is keyword enough; otherwise the whole name, as
-    it is written: `linear_client_secret`, `linear-client-secret`, `linearClientSecret`."""
+    """The vendor's part of each name (the words before the first role word: `api`, `key`,
+    `secret`…) as it can be written: a distinctive one-word vendor (`datadog`) is keyword
+    enough; a vendor of several words (`request_finance`) is those words joined by `_`, `-`
+    or nothing (`requestFinance` lower-cases to the last); a vendor word too common in code
+    on its own (`linear`, `checkout`) takes the whole name."""
     out: list[str] = []
     for n in names:
-        word = n.split("_")[0]
-        if len(word) >= 5 and word not in _COMMON_WORDS:
-            out.append(word)
+        pieces = n.split("_")
+        vendor = pieces[:next((i for i, p in enumerate(pieces) if p in _ROLE_WORDS), len(pieces))]
+        if len(vendor) == 1 and len(vendor[0]) >= 5 and vendor[0] not in _COMMON_WORDS:
+            out.append(vendor[0])
         else:
-            out += [n.replace("_", sep) for sep in ("_", "-", "")]
+            words = vendor if len(vendor) > 1 and len("".join(vendor)) >= 5 else pieces
+            out += [sep.join(words) for sep in ("_", "-", "")]
     return tuple(dict.fromkeys(out))
 
 
 # ------------------------------------------------------------------ the entry
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     rule: str  # rule id without `secret.`
     title: str
     shape: str
@@ -223,7 +228,7 @@ class Format:
     min_entropy: float = 3.0
     confidence: Confidence = Confidence.HIGH  # prefix-less entries default to MEDIUM
 
-    @cached_property
+    @property
     def parts(self) -> tuple[Part, ...]:
         return parse_shape(self.shape)
 
