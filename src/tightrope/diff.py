@@ -11,6 +11,7 @@ from array import array
 from bisect import bisect_right
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence, TypeVar, overload
 
+from tightrope.lazy_regex import lazy
 from tightrope.records import Record
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,(?P<old>\d+))? \+(?P<new>\d+)(?:,(?P<count>\d+))? @@")
@@ -458,7 +459,7 @@ def _header_line(change: FileChange, line: bytes) -> None:
 
 _BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL = lazy(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def decode_text(content: bytes) -> str | None:

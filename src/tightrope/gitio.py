@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 from tightrope.diff import FileChange, added_between, decode_text, parse_diff, whole_file_as_added
 from tightrope.errors import GitError, UsageError
+from tightrope.lazy_regex import lazy
 from tightrope.records import Record
 
 if TYPE_CHECKING:
@@ -146,8 +147,9 @@ def _has_head(root: Path) -> bool:
 
 
 def staged(root: Path) -> ChangeSet:
-    base = "HEAD" if _has_head(root) else EMPTY_TREE
-    data = run_git(root, "diff", "--cached", *_DIFF_FLAGS, base, "--")
+    # no base named: git compares the index with HEAD, or with the empty tree before the
+    # first commit (one git process fewer on every hook run than asking whether HEAD exists)
+    data = run_git(root, "diff", "--cached", *_DIFF_FLAGS, "--")
     return ChangeSet(_judged(root, parse_diff(data)), "staged", root, INDEX)
 
 
@@ -311,7 +313,7 @@ class Commit(NamedTuple):
 _COMMIT_MARK = b"\0tightrope-commit "
 
 
-_MUST_PARSE = re.compile(rb"^(?:Binary files |GIT binary patch|rename from |copy from )", re.MULTILINE)
+_MUST_PARSE = lazy(rb"^(?:Binary files |GIT binary patch|rename from |copy from )", re.MULTILINE)
 
 
 def log_commits(root: Path, revs: tuple[str, ...] | list[str], reader: BlobReader | None = None,
@@ -406,7 +408,7 @@ def _commit(header: bytes, data: bytes, reader: BlobReader | None,
     return Commit(sha.decode(), author.decode("utf-8", "replace"), date.decode(), changes)
 
 
-_DIFF_HEADER = re.compile(rb"^(?:diff --git |--- |\+\+\+ |@@ )", re.MULTILINE)
+_DIFF_HEADER = lazy(rb"^(?:diff --git |--- |\+\+\+ |@@ )", re.MULTILINE)
 
 
 def patch(data: bytes, root: Path | None = None) -> ChangeSet:

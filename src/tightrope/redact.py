@@ -7,9 +7,10 @@ values (and every credential inside a URL) in a piece of text. The report's reda
 
 from __future__ import annotations
 
-import re
 import string
 from typing import Iterable
+
+from tightrope.lazy_regex import lazy
 
 # Public prefixes that identify a token's issuer (documented, identical in every token of
 # that kind). A preview shows one of these, never a character of the random part.
@@ -31,7 +32,7 @@ SHORT = 16  # values shorter than this are masked only where they stand as a who
 _EDGE_MIN = 4  # a cut-off copy at a snippet's edge is masked from this many characters on
 
 # scheme://user:password@ — the password (or token) is masked, the user name is kept.
-URL_CREDENTIAL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@\"'`<>]*:(?P<password>[^\s/@\"'`<>]+)@")
+URL_CREDENTIAL = lazy(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@\"'`<>]*:(?P<password>[^\s/@\"'`<>]+)@")
 
 
 def preview(secret: str) -> str:

@@ -7,14 +7,14 @@ reported again.
 
 from __future__ import annotations
 
-import re
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from tightrope.errors import PolicyError
 from tightrope.findings import Finding
+from tightrope.lazy_regex import lazy
 
-_ALLOW = re.compile(r"tightrope:\s*allow\s+(?P<rules>[\w.*\-]+(?:\s*,\s*[\w.*\-]+)*)(?P<reason>[^\n]*)")
+_ALLOW = lazy(r"tightrope:\s*allow\s+(?P<rules>[\w.*\-]+(?:\s*,\s*[\w.*\-]+)*)(?P<reason>[^\n]*)")
 _DETECT_SECRETS_PRAGMA = "pragma: allowlist secret"
 BASELINE_VERSION = 2  # 2: scrypt fingerprints (1 was a fast HMAC; regenerate)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from tightrope.findings import Finding
 
-_CWE = re.compile(r"\bCWE[-_ ]?(\d+)\b", re.IGNORECASE)
+from tightrope.findings import Finding
+from tightrope.lazy_regex import lazy
+
+_CWE = lazy(r"\bCWE[-_ ]?(\d+)\b", re.IGNORECASE)
 
 
 def cwe_ids(cwes: Iterable[str]) -> list[str]:

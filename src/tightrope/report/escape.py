@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 
+from tightrope.lazy_regex import lazy
+
 # C0 controls, DEL, C1 controls, the Unicode bidi controls (Trojan Source), line/paragraph
 # separators, lone surrogates (bytes that were not UTF-8) and U+FFFE/U+FFFF (XML cannot hold them).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+_UNSAFE = lazy("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -34,7 +36,7 @@ def terminal(text: str) -> str:
 
 # What json.dumps(ensure_ascii=False) leaves raw inside strings (it escapes C0 itself; the
 # output's own newlines are structural and must stay).
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_JSON_UNSAFE = lazy("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _json_char(match: "re.Match[str]") -> str:
@@ -59,7 +61,7 @@ def json_dumps(data: object) -> str:
 
 # A line the GitHub runner (or Azure's) would read as a command: `::name ...::` or
 # `##[name]`, after any indentation.
-_COMMAND_LINE = re.compile(r"^(\s*)(::|##\[)", re.MULTILINE)
+_COMMAND_LINE = lazy(r"^(\s*)(::|##\[)", re.MULTILINE)
 
 
 def no_commands(text: str) -> str:
@@ -84,7 +86,7 @@ def workflow_property(text: str) -> str:
 
 # Every ASCII punctuation character CommonMark lets a backslash escape, except `&`, `<`
 # and `>`, which become entities (raw HTML is what GitHub and GitLab would render).
-_MD_PUNCT = re.compile(r"""([\\`*_{}\[\]()#+\-.!|~:"'$=^?;,%])""")
+_MD_PUNCT = lazy(r"""([\\`*_{}\[\]()#+\-.!|~:"'$=^?;,%])""")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 

@@ -21,6 +21,8 @@ import binascii
 import re
 from typing import NamedTuple, Sequence
 
+from tightrope.lazy_regex import lazy
+
 MAX_VALUE = 8192  # characters of an encoded value that are decoded
 MAX_LINES = 50  # lines of one decoded value that are scanned
 
@@ -31,15 +33,15 @@ class View(NamedTuple):
     how: str  # for the message: "base64", "percent-encoding", "JSON escapes", "YAML block scalar"
 
 
-_DOC_SEP = re.compile(r"^---\s*$")
-_KIND_SECRET = re.compile(r"^kind:\s*[\"']?Secret[\"']?\s*$")
-_DATA = re.compile(r"^(\s*)data:\s*$")
-_DATA_ENTRY = re.compile(r"^(\s+)(?P<key>[\w.-]+):\s*[\"']?(?P<value>[A-Za-z0-9+/]{8,}={0,2})[\"']?\s*$")
-_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
-_JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*\\(?:/|u[0-9a-fA-F]{4})(?:[^"\\]|\\.)*)"')
-_JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(/))")
-_BLOCK = re.compile(r"^(\s*)(?:-\s+)?(?P<key>[\w.-]+):\s*[|>][-+0-9]*\s*$")
+_DOC_SEP = lazy(r"^---\s*$")
+_KIND_SECRET = lazy(r"^kind:\s*[\"']?Secret[\"']?\s*$")
+_DATA = lazy(r"^(\s*)data:\s*$")
+_DATA_ENTRY = lazy(r"^(\s+)(?P<key>[\w.-]+):\s*[\"']?(?P<value>[A-Za-z0-9+/]{8,}={0,2})[\"']?\s*$")
+_PERCENT = lazy(r"%[0-9A-Fa-f]{2}")
+_URL = lazy(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
+_JSON_STRING = lazy(r'"((?:[^"\\]|\\.)*\\(?:/|u[0-9a-fA-F]{4})(?:[^"\\]|\\.)*)"')
+_JSON_ESCAPE = lazy(r"\\(?:u([0-9a-fA-F]{4})|(/))")
+_BLOCK = lazy(r"^(\s*)(?:-\s+)?(?P<key>[\w.-]+):\s*[|>][-+0-9]*\s*$")
 # base64 of `eyJ` (a JWT) and of `-----BEGIN ` (a PEM block), standard or URL-safe alphabet
 _B64_MARKERS = ("ZXlK", "LS0tLS1CRUdJTi")
 _B64_BLOB = re.compile(r"(?<![A-Za-z0-9+/_-])(?:ZXlK|LS0tLS1CRUdJTi)[A-Za-z0-9+/_-]{16,}={0,2}")

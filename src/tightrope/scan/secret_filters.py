@@ -20,7 +20,7 @@ import os
 import re
 from collections import Counter
 
-from .lazy_regex import lazy
+from tightrope.lazy_regex import lazy
 
 # ------------------------------------------------------------------------ files
 

@@ -32,7 +32,7 @@ from tightrope.diff import AddedLine, AddedLines
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
 from tightrope.redact import Masker, preview
 
-from .lazy_regex import lazy
+from tightrope.lazy_regex import lazy
 from . import encodings
 from . import secret_filters as sf
 from .detectors import ALL as DETECTORS

@@ -9,7 +9,7 @@ import re
 
 from tightrope.findings import Confidence, Severity
 
-from ..lazy_regex import lazy
+from tightrope.lazy_regex import lazy
 from .base import LEFT, RIGHT, Detector, Refined, help_text
 
 C, H = Severity.CRITICAL, Severity.HIGH

@@ -19,7 +19,7 @@ from typing import Callable, NamedTuple, Optional
 
 from tightrope.findings import Confidence, Severity
 
-from ..lazy_regex import LazyRegex
+from tightrope.lazy_regex import LazyRegex
 
 CWE_HARDCODED = ("CWE-798",)
 

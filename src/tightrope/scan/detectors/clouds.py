@@ -10,7 +10,7 @@ import re
 
 from tightrope.findings import Confidence, Severity
 
-from ..lazy_regex import lazy
+from tightrope.lazy_regex import lazy
 from .ai_vendors import ASSIGN
 from .base import LEFT, RIGHT, Detector, help_text
 

@@ -11,7 +11,7 @@ import re
 from tightrope.findings import Confidence, Severity
 
 from .. import secret_filters
-from ..lazy_regex import lazy
+from tightrope.lazy_regex import lazy
 from .base import Detector, Refined
 from .urls import _SCHEMES, judge
 

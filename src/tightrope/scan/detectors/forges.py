@@ -14,7 +14,7 @@ import re
 
 from tightrope.findings import Severity
 
-from ..lazy_regex import lazy
+from tightrope.lazy_regex import lazy
 from .base import LEFT, RIGHT, Detector, Verdict, base36, crc32, crc32_base62_suffix, help_text
 
 C = Severity.CRITICAL

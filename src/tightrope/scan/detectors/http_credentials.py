@@ -14,7 +14,7 @@ import re
 from tightrope.findings import Confidence, Severity
 
 from .. import secret_filters
-from ..lazy_regex import lazy
+from tightrope.lazy_regex import lazy
 from .base import RIGHT, Detector, Refined, help_text
 
 _HEADER = lazy(

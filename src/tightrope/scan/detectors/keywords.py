@@ -29,7 +29,7 @@ from typing import NamedTuple, Optional
 
 from tightrope.findings import Confidence, Severity
 
-from ..lazy_regex import lazy
+from tightrope.lazy_regex import lazy
 from .. import secret_filters as sf
 
 RULE_ID = "secret.keyword"

@@ -19,7 +19,7 @@ import re
 
 from tightrope.findings import Confidence, Severity
 
-from ..lazy_regex import lazy
+from tightrope.lazy_regex import lazy
 from .ai_vendors import ASSIGN
 from .base import LEFT, RIGHT, Detector, Refined, Verdict, crc32, help_text
 

@@ -20,10 +20,10 @@ from functools import lru_cache
 from typing import NamedTuple, Optional, Union
 
 from tightrope.findings import Confidence, Severity
+from tightrope.lazy_regex import lazy
 from tightrope.redact import SHORT
 
 from .. import secret_filters
-from ..lazy_regex import lazy
 from .ai_vendors import ASSIGN
 from .base import LEFT, RIGHT, Detector, Refined, Verdict, crc32, help_text
 
@@ -51,7 +51,7 @@ CLASSES = {
     "azs": "[A-Za-z0-9_~.-]", "b64x": "[A-Za-z0-9+/_-]", "pct": "[A-Za-z0-9%]", "sfdc": "[A-Za-z0-9._]", "d": "[0-9]",
     "bech": "[02-9ac-hj-np-z]", "BECH": "[02-9AC-HJ-NP-Z]",
 }
-_RUN = re.compile(r"\{(?P<alpha>\w+):(?P<lo>\d+)(?:-(?P<hi>\d+))?\}")
+_RUN = lazy(r"\{(?P<alpha>\w+):(?P<lo>\d+)(?:-(?P<hi>\d+))?\}")
 
 
 class Run(NamedTuple):

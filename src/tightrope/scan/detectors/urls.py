@@ -12,7 +12,7 @@ import re
 
 from tightrope.findings import Confidence, Severity
 
-from ..lazy_regex import lazy
+from tightrope.lazy_regex import lazy
 from .. import secret_filters
 from .base import Detector, Refined
 

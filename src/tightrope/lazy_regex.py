@@ -2,7 +2,8 @@
 
 The secrets scanner declares ~100 regexes; a hook run on a clean diff uses none of them
 and a run with a keyword line uses a handful. Compiling them all at import cost ~30 ms
-of a ~100 ms hook, so declarations use `lazy(...)` instead of `re.compile(...)`.
+of a ~100 ms hook, so modules on the hook's path declare their regexes with `lazy(...)`
+instead of `re.compile(...)`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 import threading
 from typing import Any, Callable
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: a pattern built on first use may use lazy regexes itself
 
 
 class LazyRegex:
@@ -48,6 +49,9 @@ class LazyRegex:
 
     def finditer(self, *args: Any):
         return self.compiled.finditer(*args)
+
+    def findall(self, *args: Any) -> list:
+        return self.compiled.findall(*args)
 
     def sub(self, *args: Any) -> str:
         return self.compiled.sub(*args)
