@@ -27,3 +27,17 @@ def test_the_same_value_under_another_rule_or_path_is_unrelated():
     assert fingerprint("secret.keyword", "app/other.py", VALUE) != base
     assert fingerprint("secret.openai-api-key", "app/settings.py", VALUE) != base
     assert fingerprint("secret.keyword", "app/settings.py", VALUE) == base  # stable
+
+
+def test_only_findings_named_by_public_git_ids_get_the_fast_fingerprint():
+    """A binary blob that could not be scanned is named by its blob id, which git publishes:
+    a fast hash hides nothing there. A secret's value always gets scrypt."""
+    from tightrope import core
+    from tightrope.diff import FileChange
+    from tightrope.findings import public_fingerprint
+
+    blob = "ab" * 20
+    unscanned = core._unscanned(FileChange(path="logo.png", status="added", skipped="binary file", blob=blob), "c" * 40)
+    assert unscanned.fingerprint == public_fingerprint(core.UNSCANNED_RULE, "logo.png", blob)
+    assert unscanned.fingerprint != fingerprint(core.UNSCANNED_RULE, "logo.png", blob)
+    assert public_fingerprint(core.UNSCANNED_RULE, "logo.png", blob) != public_fingerprint(core.UNSCANNED_RULE, "x.png", blob)

@@ -6,7 +6,7 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from tightrope.diff import FileChange, whole_file_as_added
-from tightrope.findings import Confidence, Finding, Report, Severity, fingerprint
+from tightrope.findings import Confidence, Finding, Report, Severity, public_fingerprint
 from tightrope.gitio import ChangeSet
 from tightrope.policy import Policy
 from tightrope.redaction import redact
@@ -64,7 +64,7 @@ def _unscanned(change: FileChange, commit: str = "") -> Finding:
         rule_id=UNSCANNED_RULE, kind="secret", severity=Severity.MEDIUM, confidence=Confidence.HIGH,
         path=change.path, line=0, commit=commit, title="Content not scanned for secrets",
         message=f"{change.path} {where} is binary content ({change.skipped}) that was not scanned for secrets",
-        fingerprint=fingerprint(UNSCANNED_RULE, change.path, change.blob or commit),
+        fingerprint=public_fingerprint(UNSCANNED_RULE, change.path, change.blob or commit),
         help="Commit text as text (UTF-8, or UTF-16/32 with a BOM); keep secrets out of binary files; "
              "accept this file with the baseline or an allow comment once it has been reviewed.",
     )
@@ -88,7 +88,7 @@ def _key_store(change: FileChange, commit: str = "") -> Finding | None:
         confidence=Confidence.LOW if fixture else Confidence.MEDIUM,
         path=change.path, line=0, commit=commit, title="PKCS#12 key store file",
         message=f"{change.path} {where} is a PKCS#12 key store: it usually holds a private key",
-        fingerprint=fingerprint(PKCS12_RULE, change.path, change.blob or commit), help=PKCS12_HELP,
+        fingerprint=public_fingerprint(PKCS12_RULE, change.path, change.blob or commit), help=PKCS12_HELP,
     )
 
 

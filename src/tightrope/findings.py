@@ -66,6 +66,16 @@ def fingerprint(rule_id: str, path: str, value: str) -> str:
     return hashlib.scrypt(value.encode("utf-8", "surrogateescape"), salt=salt, maxmem=64 * 2 ** 20, **_KDF).hex()
 
 
+def public_fingerprint(rule_id: str, path: str, value: str) -> str:
+    """For a finding named by what git already publishes (a blob or commit id), never by a
+    secret: a plain SHA-256, not scrypt, since there is nothing to guess. A history scan
+    names every binary blob it could not scan; scrypt made that ~10 ms a blob."""
+    import hashlib
+
+    data = f"tightrope/public\0{rule_id}\0{path}\0{value}".encode("utf-8", "surrogateescape")
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
 class _FindingFields(NamedTuple):
     rule_id: str
     kind: str

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from tightrope.errors import PolicyError, UsageError
-from tightrope.findings import Confidence, Finding, Severity, fingerprint
+from tightrope.findings import Confidence, Finding, Severity, public_fingerprint
 from tightrope.policy import POLICY_FILE, Policy, decode, from_text
 
 PYPROJECT = "pyproject.toml"
@@ -163,7 +163,7 @@ def policy_changes(material: TrustMaterial, head: str, branch: str) -> list[Find
                     path=p, line=0,
                     message=f"this change edits {p}{' [tool.tightrope]' if p == PYPROJECT else ''}, which the "
                             f"check reads from the base commit; it takes effect once it is on {where}",
-                    fingerprint=fingerprint("policy.changed", p, head), title="trust material changed",
+                    fingerprint=public_fingerprint("policy.changed", p, head), title="trust material changed",
                     help="a reviewer with authority over the policy approves this change; until it lands, "
                          "the base's policy, signers and baseline apply",
                     commit=head, blocking=blocking)
