@@ -1,6 +1,7 @@
 """The diff model against real repositories: what counts as added, and bad input."""
 
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -114,6 +115,52 @@ def test_unknown_revision_and_bad_range_syntax(repo):
 def test_not_a_repository(tmp_path):
     with pytest.raises(GitError, match="not inside a git repository"):
         gitio.repo_root(tmp_path)
+
+
+def _git_toplevel(cwd, env=None) -> str:
+    return subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, env=env, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def test_root_is_git_own_answer_at_the_top_below_it_and_through_a_symlink(repo, tmp_path):
+    repo.commit({"pkg/mod.py": "x = 1\n"})
+    link = tmp_path / "link"
+    link.symlink_to(repo.path)
+    for where in (repo.path, repo.path / "pkg", link, link / "pkg"):
+        assert str(gitio.repo_root(where)) == _git_toplevel(where)
+
+
+def test_root_of_a_linked_work_tree_and_a_nested_repository(repo, tmp_path):
+    repo.commit({"a.txt": "a\n"})
+    subprocess.run(["git", "worktree", "add", "-q", str(tmp_path / "wt")], cwd=repo.path, check=True)
+    nested = repo.path / "vendor" / "inner"
+    nested.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(nested)], check=True)
+    for where in (tmp_path / "wt", nested):
+        assert str(gitio.repo_root(where)) == _git_toplevel(where)
+
+
+def test_root_follows_git_dir_and_work_tree_from_the_environment(repo, tmp_path, monkeypatch):
+    """A `.git` in the current directory is not the answer when GIT_DIR says otherwise."""
+    repo.commit({"a.txt": "a\n"})
+    other = tmp_path / "other"
+    other.mkdir()
+    subprocess.run(["git", "init", "-q", str(other)], check=True)
+    monkeypatch.setenv("GIT_DIR", str(repo.path / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(repo.path))
+    assert str(gitio.repo_root(other)) == _git_toplevel(other) == str(repo.path.resolve())
+
+
+def test_a_dot_git_that_is_no_repository_is_not_taken_for_the_root(repo):
+    repo.commit({"a.txt": "a\n"})
+    empty = repo.path / "docs"
+    (empty / ".git").mkdir(parents=True)  # an empty directory: git looks further up
+    assert gitio.repo_root(empty) == repo.path.resolve() == Path(_git_toplevel(empty))
+    broken = repo.path / "notes"
+    broken.mkdir()
+    (broken / ".git").write_text("not a gitdir line\n")  # git stops here, with an error
+    with pytest.raises(GitError, match="not inside a git repository"):
+        gitio.repo_root(broken)
 
 
 def test_all_tracked_files(repo):

@@ -49,6 +49,8 @@ def repo_root(cwd: Path | str = ".") -> Path:
         problem = ("is empty" if where is None else "does not exist" if not where.exists()
                    else "is not a directory" if not where.is_dir() else "cannot be read")
         raise GitError(f"the repository path {str(cwd)!r} {problem}", "give -C a directory inside a git repository")
+    if _holds_own_git_dir(str(where)):
+        return Path(os.path.realpath(where))
     proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True)
     if proc.returncode != 0:
         raise GitError(
@@ -56,6 +58,23 @@ def repo_root(cwd: Path | str = ".") -> Path:
             "run tightrope inside a repository, or scan a patch with `tightrope scan --patch FILE`",
         )
     return Path(os.fsdecode(proc.stdout.strip()))
+
+
+def _holds_own_git_dir(where: str) -> bool:
+    """Is `where` the top of its own work tree, as git's discovery would find it first?
+    True when it holds a repository (`.git/HEAD`) or a linked work tree's `.git` file and
+    no GIT_DIR / GIT_WORK_TREE / GIT_COMMON_DIR points elsewhere. The hook runs at the top
+    of the work tree, so this saves it a `git rev-parse` process; anything else asks git."""
+    if any(name in os.environ for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR")):
+        return False
+    dot_git = os.path.join(where, ".git")
+    if os.path.isfile(os.path.join(dot_git, "HEAD")):
+        return True
+    try:
+        with open(dot_git, "rb") as f:
+            return f.read(8) == b"gitdir: "
+    except OSError:
+        return False
 
 
 class ChangeSet(Record):
