@@ -7,9 +7,9 @@ values (and every credential inside a URL) in a piece of text. The report's reda
 
 from __future__ import annotations
 
-import string
 from typing import Iterable
 
+from tightrope.charsets import ASCII_LETTERS, DIGITS
 from tightrope.lazy_regex import lazy
 
 # Public prefixes that identify a token's issuer (documented, identical in every token of
@@ -25,9 +25,9 @@ _PUBLIC_PREFIXES = tuple(sorted((
     "pcs" + "k_", "HR" + "KU-", "sq0" + "csp-", "ey" + "J", "https://hooks.slack.com/services/",
 ), key=len, reverse=True))
 
-TOKEN_CHARS = frozenset(string.ascii_letters + string.digits + "_-")
+TOKEN_CHARS = frozenset(ASCII_LETTERS + DIGITS + "_-")
 BASE64_CHARS = TOKEN_CHARS | frozenset("+/")
-_WORD_CHARS = frozenset(string.ascii_letters + string.digits + "_")
+_WORD_CHARS = frozenset(ASCII_LETTERS + DIGITS + "_")
 SHORT = 16  # values shorter than this are masked only where they stand as a whole token
 _EDGE_MIN = 4  # a cut-off copy at a snippet's edge is masked from this many characters on
 

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import enum
 import re
-import string
 import zlib
 from typing import Callable, NamedTuple, Optional
 
+from tightrope.charsets import ASCII_LOWERCASE, ASCII_UPPERCASE, DIGITS
 from tightrope.findings import Confidence, Severity
 
 from tightrope.lazy_regex import LazyRegex
 
 CWE_HARDCODED = ("CWE-798",)
 
-BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
-BASE36 = string.digits + string.ascii_lowercase
+BASE62 = DIGITS + ASCII_UPPERCASE + ASCII_LOWERCASE
+BASE36 = DIGITS + ASCII_LOWERCASE
 
 # Characters that continue a token: a match must not start or end inside a longer
 # run of these (base64's `+` and `/` included, so a digest's tail is not a "token").

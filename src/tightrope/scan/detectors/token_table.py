@@ -15,10 +15,10 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import string
 from functools import lru_cache
 from typing import NamedTuple, Optional, Union
 
+from tightrope.charsets import ASCII_LETTERS, ASCII_LOWERCASE, ASCII_UPPERCASE, DIGITS
 from tightrope.findings import Confidence, Severity
 from tightrope.lazy_regex import lazy
 from tightrope.redact import SHORT
@@ -31,17 +31,17 @@ ALPHABETS = {
     "hex": "0123456789abcdef",
     "HEX": "0123456789ABCDEF",
     "xhex": "0123456789abcdefABCDEF",
-    "an": string.ascii_letters + string.digits,
-    "lan": string.ascii_lowercase + string.digits,
-    "uan": string.ascii_uppercase + string.digits,
-    "b64u": string.ascii_letters + string.digits + "_-",
-    "b64": string.ascii_letters + string.digits + "+/",
-    "d": string.digits,
-    "b64p": string.ascii_letters + string.digits + "+/=",
-    "azs": string.ascii_letters + string.digits + "_~.-",
-    "b64x": string.ascii_letters + string.digits + "+/_-",
-    "pct": string.ascii_letters + string.digits + "%",
-    "sfdc": string.ascii_letters + string.digits + "._",
+    "an": ASCII_LETTERS + DIGITS,
+    "lan": ASCII_LOWERCASE + DIGITS,
+    "uan": ASCII_UPPERCASE + DIGITS,
+    "b64u": ASCII_LETTERS + DIGITS + "_-",
+    "b64": ASCII_LETTERS + DIGITS + "+/",
+    "d": DIGITS,
+    "b64p": ASCII_LETTERS + DIGITS + "+/=",
+    "azs": ASCII_LETTERS + DIGITS + "_~.-",
+    "b64x": ASCII_LETTERS + DIGITS + "+/_-",
+    "pct": ASCII_LETTERS + DIGITS + "%",
+    "sfdc": ASCII_LETTERS + DIGITS + "._",
     "bech": "023456789acdefghjklmnpqrstuvwxyz",
     "BECH": "023456789ACDEFGHJKLMNPQRSTUVWXYZ",
 }
