@@ -138,6 +138,20 @@ def test_prefilter_reports_every_keyword_on_a_line_and_markers_are_not_keywords(
     assert pf.search(b"zz abc") and not pf.search(b"https://example.org") and not pf.search("a b")
 
 
+def test_prefilter_finds_the_same_once_it_has_searched_enough_to_switch_to_a_dfa(monkeypatch):
+    """The automaton is rebuilt as a DFA after _DFA_AFTER bytes: same matches before and after."""
+    text = "api_key = 1; PASSWORD: x; https://h; ghp_ and aws_secret_access_key ñu".lower().encode()
+    monkeypatch.setattr(secrets, "_DFA_AFTER", len(text))  # the second search passes it
+    pf = secrets.Prefilter(sorted(secrets.keywords()), markers=["://"])
+    first = pf._automaton
+    before = pf.matches(text)
+    assert pf._automaton is first
+    for _ in range(3):
+        assert pf.matches(text) == before
+    assert pf._automaton is not first  # switched, and searched the same since
+    assert {pf.words[t] for _, t in before if t >= 0} >= {"api_key", "password", "ghp_"}
+
+
 # ------------------------------------------------------------------ the repository itself
 
 MINE = ["src/tightrope/scan/secrets.py", "src/tightrope/scan/secret_filters.py", "src/tightrope/scan/__init__.py",

@@ -68,6 +68,12 @@ _ENCODED = -1  # a tag: the line holds a marker of an encoding (`encodings.LINE_
 _STRUCTURE = -2  # a tag: the line holds the structure of a token that needs no keyword
 
 
+# bytes searched before the automaton is rebuilt as a DFA: it takes ~8 ms to build where the
+# default NFA takes ~1 ms, and then searches ~2x faster (~4.5 ms less per MB), so it pays
+# for itself on a large diff or a history and never on a hook's few kilobytes
+_DFA_AFTER = 2 << 20
+
+
 class Prefilter:
     """Every keyword (detectors', detect-secrets plugins', keyword assignments') in one
     Aho-Corasick automaton (`ahocorasick_rs`, Rust): one pass over a file's lower-cased
@@ -79,20 +85,30 @@ class Prefilter:
         import ahocorasick_rs
 
         self.words = tuple(words)
-        self._keyword_patterns: list[bytes] = []
-        self._tag: list[int] = []
+        self.index = {word: i for i, word in enumerate(self.words)}
+        self._keyword_patterns: list[bytes] = [word.encode() for word in self.words]
+        self._tag: list[int] = list(range(len(self.words)))
         for i, word in enumerate(self.words):
-            # bytes.lower() leaves non-ASCII letters as they are: match their upper case too
-            upper = word if word.isascii() else "".join(c if c.isascii() else c.upper() for c in word)
-            for variant in dict.fromkeys((word, upper)):
-                self._keyword_patterns.append(variant.encode())
-                self._tag.append(i)
+            if not word.isascii():  # bytes.lower() leaves non-ASCII letters as they are: match their upper case too
+                upper = "".join(c if c.isascii() else c.upper() for c in word)
+                if upper != word:
+                    self._keyword_patterns.append(upper.encode())
+                    self._tag.append(i)
         self._tag += [_ENCODED] * len(markers)
-        self._automaton = ahocorasick_rs.BytesAhoCorasick(self._keyword_patterns + [m.encode() for m in markers])
+        self._patterns = self._keyword_patterns + [m.encode() for m in markers]
+        self._automaton = ahocorasick_rs.BytesAhoCorasick(self._patterns)
+        self._searched = 0  # bytes, up to _DFA_AFTER
         self._any_keyword: object | None = None  # for `search` (no markers): built on first use
 
     def matches(self, low: bytes) -> list[tuple[int, int]]:
         """(position, keyword index or _ENCODED) of every keyword and marker in `low`."""
+        if self._searched <= _DFA_AFTER:
+            self._searched += len(low)
+            if self._searched > _DFA_AFTER:
+                import ahocorasick_rs
+
+                self._automaton = ahocorasick_rs.BytesAhoCorasick(
+                    self._patterns, implementation=ahocorasick_rs.Implementation.DFA)
         tag = self._tag
         return [(start, tag[i]) for i, start, _ in self._automaton.find_matches_as_indexes(low, overlapping=True)]
 
@@ -229,7 +245,7 @@ def _decoded_findings(path: str, views: list[tuple[AddedLine, encodings.View]], 
 class _Tables(NamedTuple):
     """The prefilter's keyword indexes, by what they wake."""
 
-    detectors: tuple[tuple[int, ...], ...]  # per keyword, the detectors (indexes into DETECTORS)
+    detectors: dict[str, list[int]]  # keyword -> the detectors it wakes (indexes into DETECTORS)
     plugin_words: frozenset[int]  # keywords of detect-secrets' plugins
     trigger_words: frozenset[int]  # keyword-assignment names
 
@@ -244,21 +260,21 @@ def _tables() -> _Tables:
         for i, d in enumerate(DETECTORS):
             for k in d.keywords:
                 by_word.setdefault(k, []).append(i)
-        words = prefilter().words
+        index = prefilter().index
         _tables_cache.append(_Tables(
-            tuple(tuple(by_word.get(w, ())) for w in words),
-            frozenset(i for i, w in enumerate(words) if w in ds_plugins.KEYWORDS),
-            frozenset(i for i, w in enumerate(words) if w in keywords_mod.TRIGGERS)))
+            by_word,
+            frozenset(index[w] for w in ds_plugins.KEYWORDS),
+            frozenset(index[w] for w in keywords_mod.TRIGGERS)))
     return _tables_cache[0]
 
 
 def _detectors_of(tags: set[int]) -> list[Detector]:
     """The detectors (priority order) woken by these prefilter tags, and the keyword-less ones."""
-    by_word = _tables().detectors
+    by_word, words = _tables().detectors, prefilter().words
     wanted = set(_ALWAYS)
     for t in tags:
         if t >= 0:
-            wanted.update(by_word[t])
+            wanted.update(by_word.get(words[t], ()))
     return [DETECTORS[i] for i in sorted(wanted)]
 
 
