@@ -88,6 +88,26 @@ def test_branch_rules_first_match_wins():
     assert policy.from_text('[identity]\nrequire = "off"\n', "x").identity.require_for("main") == "off"
 
 
+@pytest.mark.parametrize("spelling", ['[tool.tightrope]', '[tool."tightrope"]', "[tool.'tightrope']",
+                                      '[tool."tight\\u0072ope"]', '[tool."TIGHT\\U00000072OPE".x]'])
+def test_a_pyproject_table_is_found_however_its_key_is_spelt(spelling):
+    """pyproject.toml is parsed only when it may hold the table: never skipped when it does."""
+    text = f'[project]\nname = "x"\n{spelling}\nfail_on = "low"\n'
+    import tomllib
+    has_table = "tightrope" in tomllib.loads(text).get("tool", {})
+    found = policy.from_text(text, "pyproject.toml", pyproject=True)
+    assert (found is not None) == has_table
+    if spelling.startswith("[tool.tightrope]") or "u0072" in spelling:
+        assert found is not None and found.fail_on == Severity.LOW
+
+
+def test_a_pyproject_without_the_table_is_not_parsed():
+    """Not even for its syntax: pyproject.toml belongs to the project, not to tightrope."""
+    assert policy.from_text('[project\nname = "x"', "pyproject.toml", pyproject=True) is None
+    with pytest.raises(PolicyError, match="not valid TOML"):
+        policy.from_text('[tool.tightrope\nfail_on = "low"', "pyproject.toml", pyproject=True)
+
+
 def test_where_the_policy_is_read_from(tmp_path):
     assert policy.load(None) == policy.Policy()
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')

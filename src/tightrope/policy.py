@@ -299,6 +299,8 @@ def parse(raw: dict, source: str) -> Policy:
 
 def from_text(text: str, name: str, *, pyproject: bool = False) -> Policy | None:
     """Parse one policy file's text; None for a pyproject.toml without [tool.tightrope]."""
+    if pyproject and not _may_name_tightrope(text):
+        return None  # most pyproject.toml files: no TOML parser to import, nothing to parse
     if sys.version_info >= (3, 11):  # imported only when there is a file to read
         import tomllib
     else:  # pragma: no cover
@@ -313,6 +315,12 @@ def from_text(text: str, name: str, *, pyproject: bool = False) -> Policy | None
             return None
         return parse(_table("tool.tightrope", table), f"{name} [tool.tightrope]")
     return parse(data, name)
+
+
+def _may_name_tightrope(text: str) -> bool:
+    """Can this TOML hold a `tightrope` key? Only spelt out, or behind a `\\u`/`\\U` escape
+    in a quoted key (`[tool."tight\\u0072ope"]`)."""
+    return "tightrope" in text or "\\u" in text or "\\U" in text
 
 
 def decode(data: bytes, name: str) -> str:
