@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING, Callable, Iterable
 
 from tightrope.diff import FileChange, whole_file_as_added
 from tightrope.findings import Confidence, Finding, Report, Severity, public_fingerprint
 from tightrope.gitio import ChangeSet
 from tightrope.policy import Policy
+from tightrope.records import TYPE_CHECKING
 from tightrope.redaction import redact
 from tightrope.suppress import inline_allowed
 

@@ -9,18 +9,24 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from typing import Callable, Iterable, Iterator, NamedTuple, Sequence, TypeVar, overload
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from tightrope.lazy_regex import lazy
-from tightrope.records import Record
+from tightrope.records import Record, RecordTuple, TYPE_CHECKING
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,(?P<old>\d+))? \+(?P<new>\d+)(?:,(?P<count>\d+))? @@")
 _SUBMODULE_MODE = b"160000"
 _PLUS, _MINUS, _NOTE = 43, 45, 92  # "+", "-", "\" (a hunk's "\ No newline at end of file")
-T = TypeVar("T")
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import TypeVar, overload
+
+    T = TypeVar("T")
+else:
+    def overload(func):  # typing.overload's runtime part (none) without importing typing
+        return func
 
 
-class AddedLine(NamedTuple):  # a tuple: one per line a scanner reads, no __dict__
+class AddedLine(RecordTuple):  # a tuple: one per line a scanner reads, no __dict__
     number: int  # 1-based line number in the new file
     text: str
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import enum
 import functools
-from typing import NamedTuple
 
-from tightrope.records import Record
+from tightrope.records import Record, RecordTuple
 
 
 class Severity(enum.IntEnum):
@@ -76,7 +75,7 @@ def public_fingerprint(rule_id: str, path: str, value: str) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-class _FindingFields(NamedTuple):
+class _FindingFields(RecordTuple):
     rule_id: str
     kind: str
     severity: Severity

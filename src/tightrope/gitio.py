@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 from tightrope.diff import FileChange, added_between, decode_text, parse_diff, whole_file_as_added
 from tightrope.errors import GitError, UsageError
 from tightrope.lazy_regex import lazy
-from tightrope.records import Record
+from tightrope.records import Record, RecordTuple, TYPE_CHECKING
 
 if TYPE_CHECKING:
     import git
@@ -322,7 +322,7 @@ def _judged(root: Path, changes: list[FileChange]) -> list[FileChange]:
     return changes
 
 
-class Commit(NamedTuple):
+class Commit(RecordTuple):
     sha: str
     author: str
     date: str  # author date, ISO 8601

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+
+from tightrope.records import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
 
 _lock = threading.RLock()  # re-entrant: a pattern built on first use may use lazy regexes itself
 

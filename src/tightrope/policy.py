@@ -8,23 +8,27 @@ silently fall back to a default.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, NamedTuple
 
 from tightrope.errors import PolicyError
 from tightrope.findings import Severity
+from tightrope.records import RecordTuple, TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
 
 POLICY_FILE = ".tightrope.toml"
 REQUIRE_LEVELS = ("off", "trailers", "named-human", "signed")
 
 
-class RuleOverride(NamedTuple):
+class RuleOverride(RecordTuple):
     blocking: bool | None = None
     severity: Severity | None = None
 
 
-class IdentityPolicy(NamedTuple):
+class IdentityPolicy(RecordTuple):
     require: str = "trailers"
     allowed_agents: tuple[str, ...] = ()  # empty: any known agent
     allowed_signers: str = ".tightrope/allowed_signers"
@@ -45,7 +49,7 @@ class IdentityPolicy(NamedTuple):
         return self.require
 
 
-class DependencyPolicy(NamedTuple):
+class DependencyPolicy(RecordTuple):
     require_pins: bool = False
     allow: tuple[str, ...] = ()  # internal names that are not on the public lists
 
@@ -64,7 +68,7 @@ DEFAULT_AGENT_BRANCH_PREFIXES = ("copilot/", "claude/", "codex/", "cursor/", "de
 CAP_ACTIONS = ("label", "draft", "request-changes")
 
 
-class CapsPolicy(NamedTuple):
+class CapsPolicy(RecordTuple):
     """`[caps]`: what a PR/MR opened by an agent may do. An int cap of None is off."""
 
     enabled: bool = True
@@ -97,14 +101,14 @@ class CapsPolicy(NamedTuple):
     violation_label: str = "tightrope:caps-exceeded"
 
 
-class TimeBudget(NamedTuple):
+class TimeBudget(RecordTuple):
     """Seconds the pattern scanner may take: in the local hook, and in CI range runs."""
 
     hook_seconds: float = 5.0
     ci_seconds: float = 300.0
 
 
-class Policy(NamedTuple):
+class Policy(RecordTuple):
     fail_on: Severity = Severity.HIGH
     exclude: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()

@@ -7,7 +7,7 @@ values (and every credential inside a URL) in a piece of text. The report's reda
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from tightrope.charsets import ASCII_LETTERS, DIGITS
 from tightrope.lazy_regex import lazy

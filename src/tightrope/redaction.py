@@ -13,7 +13,7 @@ Each copy of a value is masked, widened to its whole credential-shaped run (see
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from tightrope.findings import Finding, Report
 from tightrope.redact import URL_CREDENTIAL, Masker

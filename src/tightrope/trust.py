@@ -17,18 +17,18 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
 
 from tightrope.errors import PolicyError, UsageError
 from tightrope.findings import Confidence, Finding, Severity, public_fingerprint
 from tightrope.policy import POLICY_FILE, Policy, decode, from_text
+from tightrope.records import RecordTuple
 
 PYPROJECT = "pyproject.toml"
 # the landing branch, most specific first: explicit, then the PR/MR target, then the pushed branch
 _TARGET_VARS = ("TIGHTROPE_BRANCH", "GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
 
 
-class TrustMaterial(NamedTuple):
+class TrustMaterial(RecordTuple):
     policy: Policy
     baseline: frozenset[str]
     source: str  # for messages: "base commit 1a2b3c4", "work tree", "--policy FILE", "defaults"

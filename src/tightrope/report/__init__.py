@@ -7,7 +7,8 @@ on the hook's hot path.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+
+from tightrope.records import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from tightrope.findings import Report

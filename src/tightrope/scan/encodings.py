@@ -19,15 +19,16 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
 
 from tightrope.lazy_regex import lazy
+from tightrope.records import RecordTuple
 
 MAX_VALUE = 8192  # characters of an encoded value that are decoded
 MAX_LINES = 50  # lines of one decoded value that are scanned
 
 
-class View(NamedTuple):
+class View(RecordTuple):
     texts: tuple[str, ...]  # what to scan instead of the line (never printed)
     encoded: tuple[str, ...]  # the encoded parts of the original line, to redact
     how: str  # for the message: "base64", "percent-encoding", "JSON escapes", "YAML block scalar"

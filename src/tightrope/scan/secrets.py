@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Iterable, NamedTuple, Optional, Sequence
+from collections.abc import Iterable, Sequence
 
 from tightrope.diff import AddedLine, AddedLines
 from tightrope.findings import Confidence, Finding, Severity, fingerprint
+from tightrope.records import RecordTuple
 from tightrope.redact import Masker, preview
 
 from tightrope.lazy_regex import lazy
@@ -46,7 +47,7 @@ DS_MAX_LINE = 4000  # detect-secrets' keyword regexes get slow on minified lines
 _SEQUENTIAL = lazy(r"(?:0123456789|abcdefghij|1234567890)", re.IGNORECASE)
 
 
-class _Candidate(NamedTuple):
+class _Candidate(RecordTuple):
     rule_id: str
     title: str
     severity: Severity
@@ -127,8 +128,8 @@ class Prefilter:
 
 
 _prefilter_lock = threading.Lock()
-_prefilter: Optional[Prefilter] = None
-_structural: Optional[re.Pattern] = None
+_prefilter: Prefilter | None = None
+_structural: re.Pattern | None = None
 _STRUCTURAL = tuple(d for d in DETECTORS if not d.keywords)
 
 
@@ -153,7 +154,7 @@ def structural_prefilter() -> re.Pattern:
     return _structural
 
 
-class Candidates(NamedTuple):
+class Candidates(RecordTuple):
     """What the prefilter found in a file's added lines."""
 
     hits: dict[int, list[int]]  # line handle -> tags (keyword indexes, _ENCODED, _STRUCTURE)
@@ -242,7 +243,7 @@ def _decoded_findings(path: str, views: list[tuple[AddedLine, encodings.View]], 
     return out
 
 
-class _Tables(NamedTuple):
+class _Tables(RecordTuple):
     """The prefilter's keyword indexes, by what they wake."""
 
     detectors: dict[str, list[int]]  # keyword -> the detectors it wakes (indexes into DETECTORS)
@@ -291,8 +292,8 @@ def _span(m: re.Match) -> tuple[int, int]:
     return m.span()
 
 
-def _scan_line(path: str, text: str, nxt: Optional[str], lock_file: bool, encrypted: bool,
-               in_tests: bool, tags: Optional[Iterable[int]] = None) -> list[_Candidate]:
+def _scan_line(path: str, text: str, nxt: str | None, lock_file: bool, encrypted: bool,
+               in_tests: bool, tags: Iterable[int] | None = None) -> list[_Candidate]:
     """The candidates on one line; `tags`: what the prefilter found on it (None: look)."""
     low = text.lower()
     found = set(prefilter().found(low) if tags is None else tags)

@@ -14,12 +14,13 @@ from __future__ import annotations
 import enum
 import re
 import zlib
-from typing import Callable, NamedTuple, Optional
+from collections.abc import Callable
 
 from tightrope.charsets import ASCII_LOWERCASE, ASCII_UPPERCASE, DIGITS
 from tightrope.findings import Confidence, Severity
 
 from tightrope.lazy_regex import LazyRegex
+from tightrope.records import RecordTuple
 
 CWE_HARDCODED = ("CWE-798",)
 
@@ -38,16 +39,16 @@ class Verdict(enum.Enum):
     UNKNOWN = "unknown"  # format has no checksum (or this one has none): heuristics decide
 
 
-class Refined(NamedTuple):
+class Refined(RecordTuple):
     """What a `refine` hook decides about one match (return None to drop it)."""
 
     confidence: Confidence
     secret: str = ""  # the value to redact and to preview, if not the match itself
     fingerprint_value: str = ""  # what identifies it, if not `secret`
-    severity: Optional[Severity] = None
+    severity: Severity | None = None
 
 
-class Detector(NamedTuple):
+class Detector(RecordTuple):
     """One token format (`tests/test_detector_base.py` checks every registered one: a
     `secret.` rule id, non-empty lower-case keywords)."""
 
@@ -57,12 +58,12 @@ class Detector(NamedTuple):
     keywords: tuple[str, ...]  # lower-case literals; a line must contain one
     severity: Severity
     help: str
-    validate: Optional[Callable[[str], Verdict]] = None
+    validate: Callable[[str], Verdict] | None = None
     confidence: Confidence = Confidence.HIGH  # for UNKNOWN verdicts that pass the filters
     body_start: int = 0  # where the random part starts (skip the prefix for entropy)
     min_entropy: float = 3.0  # bits/char of the random part, UNKNOWN verdicts only
     placeholder_filter: bool = True  # drop `xxxx`, `your_key`, `<token>`… (UNKNOWN only)
-    refine: Optional[Callable[[re.Match, str, Optional[str]], Optional[Refined]]] = None
+    refine: Callable[[re.Match, str, str | None], Refined | None] | None = None
     show_preview: bool = True  # False: the message names the kind, not a preview
     anchor: str = ""  # no keywords: a fast regex every match contains (the whole-text prefilter)
     illustrative_in_tests: bool = False  # True: in a test path, a match is LOW confidence (never blocks)

@@ -28,15 +28,19 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from typing import Any, Callable, NamedTuple, Optional
+from collections.abc import Callable
 
 from tightrope.findings import Confidence, Severity
+from tightrope.records import RecordTuple, TYPE_CHECKING
 
 from .. import secret_filters
 from .base import help_text
 
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
 
-class PluginRule(NamedTuple):
+
+class PluginRule(RecordTuple):
     plugin: str  # class name in detect_secrets.plugins.<module>
     module: str
     rule_id: str
@@ -46,7 +50,7 @@ class PluginRule(NamedTuple):
     keywords: tuple[str, ...]  # lower-case literals; the line must contain one
     help: str
     min_entropy: float = 2.5  # of the value; below it, the match is dropped
-    not_secret: Optional[Callable[[str], bool]] = None  # a value that matches but is not a credential
+    not_secret: Callable[[str], bool] | None = None  # a value that matches but is not a credential
     shape: str = ""  # our regex for what the plugin could match: no match, no import
 
 

@@ -25,11 +25,11 @@ from __future__ import annotations
 import functools
 import os
 import re
-from typing import NamedTuple, Optional
 
 from tightrope.findings import Confidence, Severity
 
 from tightrope.lazy_regex import lazy
+from tightrope.records import RecordTuple
 from .. import secret_filters as sf
 
 RULE_ID = "secret.keyword"
@@ -74,7 +74,7 @@ def is_config_path(path: str) -> bool:
             or stem in _CONFIG_NAMES and ext in (".example", ".sample", ".local"))
 
 
-class Match(NamedTuple):
+class Match(RecordTuple):
     name: str
     start: int
     end: int
@@ -92,7 +92,7 @@ def find(path: str, line: str) -> list[Match]:
     return out
 
 
-class Rung(NamedTuple):
+class Rung(RecordTuple):
     severity: Severity
     confidence: Confidence
 
@@ -130,7 +130,7 @@ def is_strong(value: str) -> bool:
             or (len(value) >= 32 and bool(re.fullmatch(r"[0-9a-fA-F]+", value))))
 
 
-def judge(path: str, name: str, value: str, line: str) -> Optional[Rung]:
+def judge(path: str, name: str, value: str, line: str) -> Rung | None:
     """Where on the ladder a keyword value stands; None when it is not a secret at all."""
     v = value.strip()
     if (len(v) < 6 or _ID_NAME.search(name) or sf.is_placeholder(v) or sf.is_uuid(v) or sf.is_env_reference(v, line)

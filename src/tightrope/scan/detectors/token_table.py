@@ -16,11 +16,11 @@ import base64
 import binascii
 import re
 from functools import lru_cache
-from typing import NamedTuple, Optional, Union
 
 from tightrope.charsets import ASCII_LETTERS, ASCII_LOWERCASE, ASCII_UPPERCASE, DIGITS
 from tightrope.findings import Confidence, Severity
 from tightrope.lazy_regex import lazy
+from tightrope.records import RecordTuple
 from tightrope.redact import SHORT
 
 from .. import secret_filters
@@ -54,13 +54,13 @@ CLASSES = {
 _RUN = lazy(r"\{(?P<alpha>\w+):(?P<lo>\d+)(?:-(?P<hi>\d+))?\}")
 
 
-class Run(NamedTuple):
+class Run(RecordTuple):
     alphabet: str  # a key of ALPHABETS
     lo: int
     hi: int
 
 
-Part = Union[str, Run]
+Part = str | Run
 
 
 @lru_cache(maxsize=None)  # a format's parts, read on each use of the entry
@@ -92,7 +92,7 @@ def shape_regex(parts: tuple[Part, ...]) -> str:
 
 # ------------------------------------------------------------------ structure checks
 
-class Crc32Hex(NamedTuple):
+class Crc32Hex(RecordTuple):
     """`<text>_<8 hex>`: the suffix is CRC32 of everything before the last `_`, its four
     bytes in `byte_order` as hex. Grafana (pkg/components/satokengen) writes the least
     significant byte first: `glsa_<32>_<crc32, little-endian>`."""
@@ -133,7 +133,7 @@ def bech32_polymod(values: list[int]) -> int:
     return chk
 
 
-class JsonPayload(NamedTuple):
+class JsonPayload(RecordTuple):
     """One `sep`-separated segment (after the prefix) is base64 of a JSON object holding
     `keys` (Sentry org tokens, Grafana Cloud tokens, Mapbox secret tokens, 1Password
     service-account tokens). Anything else is not that vendor's token."""
@@ -159,7 +159,7 @@ class JsonPayload(NamedTuple):
         return Verdict.VALID if isinstance(obj, dict) and all(k in obj for k in self.keys) else Verdict.INVALID
 
 
-class B64Text(NamedTuple):
+class B64Text(RecordTuple):
     """The part after `prefix` is base64 of text starting with `starts` (AWS Bedrock API keys)."""
 
     prefix: str
@@ -174,7 +174,7 @@ class B64Text(NamedTuple):
         return Verdict.VALID if raw.startswith(self.starts.encode()) else Verdict.INVALID
 
 
-Check = Union[Crc32Hex, Bech32, JsonPayload, B64Text]
+Check = Crc32Hex | Bech32 | JsonPayload | B64Text
 
 
 # a name ending in `_id` / `Id` (FOURSQUARE_CLIENT_ID, anypointOrgId) holds an identifier, however
@@ -216,7 +216,7 @@ def name_keywords(names: tuple[str, ...]) -> tuple[str, ...]:
 
 # ------------------------------------------------------------------ the entry
 
-class Format(NamedTuple):
+class Format(RecordTuple):
     rule: str  # rule id without `secret.`
     title: str
     shape: str
@@ -224,7 +224,7 @@ class Format(NamedTuple):
     severity: Severity = Severity.HIGH
     names: tuple[str, ...] = ()  # prefix-less: the variable names it must be assigned to
     keywords: tuple[str, ...] = ()  # default: the shape's leading literal, or `names`
-    check: Optional[Check] = None
+    check: Check | None = None
     min_entropy: float = 3.0
     confidence: Confidence = Confidence.HIGH  # prefix-less entries default to MEDIUM
 
@@ -240,7 +240,7 @@ class Format(NamedTuple):
     def prefix(self) -> str:
         return self.shape.split("{", 1)[0]  # the leading literal, without parsing the shape
 
-    def _judge_body(self, match: re.Match, line: str, next_line: Optional[str]) -> Optional[Refined]:
+    def _judge_body(self, match: re.Match, line: str, next_line: str | None) -> Refined | None:
         """Placeholders are judged on the random part: a vendor prefix may be a word
         (`secret_`, `sb_secret_`) that the whole-value placeholder check would reject."""
         value = match.group("secret") if self.names else match.group(0)
