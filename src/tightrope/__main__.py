@@ -1,3 +1,3 @@
-from tightrope.cli import main
+from tightrope.cli import entry
 
-raise SystemExit(main())
+entry()
