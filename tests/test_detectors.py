@@ -12,7 +12,8 @@ import tokens as t
 from tightrope.diff import whole_file_as_added
 from tightrope.scan import secret_filters as sf
 from tightrope.scan import secrets
-from tightrope.scan.detectors import ALL, Verdict, ds_plugins, forges, keywords, saas
+from tightrope.scan.detectors import ALL, Detectors, Verdict, catalog, ds_plugins, forges, keywords, saas
+from tightrope.scan.detectors.token_table import Format
 from tightrope.scan.detectors.base import base62, crc32_base62_suffix
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +35,36 @@ def test_one_title_per_rule_family_is_stable():
     for expected in ("secret.openai-api-key", "secret.github-classic-token", "secret.aws-access-key",
                      "secret.anthropic-api-key", "secret.npm-token", "secret.private-key", "secret.keyword"):
         assert expected in ids
+
+
+class CountedFormat(Format):
+    """A catalogue entry that counts how often it is turned into a detector."""
+
+    __slots__ = ()
+    built: list[str] = []
+
+    def detector(self):
+        CountedFormat.built.append(self.rule)
+        return super().detector()
+
+
+def test_a_catalogue_entry_becomes_a_detector_once_and_only_when_asked_for():
+    CountedFormat.built.clear()
+    entries = [CountedFormat(*f) for f in catalog.FORMATS[:3]]
+    registry = Detectors([forges.DETECTORS[0], *entries])
+    assert [registry.keywords(i) for i in range(4)] == [forges.DETECTORS[0].keywords,
+                                                       *(f.trigger_keywords for f in entries)]
+    assert CountedFormat.built == []  # the prefilter's keywords need no detector
+    assert registry[0] is forges.DETECTORS[0] and CountedFormat.built == []
+    second = registry[2]
+    assert second.rule_id == entries[1].detector().rule_id and registry[2] is second
+    assert CountedFormat.built == [entries[1].rule] * 2  # once by the registry, once above
+    assert [d.rule_id for d in registry] == [forges.DETECTORS[0].rule_id, *("secret." + f.rule for f in entries)]
+    assert len(CountedFormat.built) == 4 and len(registry) == 4
+
+
+def test_every_detector_keeps_the_keywords_the_registry_announced():
+    assert [d.keywords for d in ALL] == [ALL.keywords(i) for i in range(len(ALL))]
 
 
 # ------------------------------------------------------------------ checksums

@@ -62,7 +62,8 @@ class _Candidate(RecordTuple):
 # ------------------------------------------------------------------ prefilter
 
 def keywords() -> frozenset[str]:
-    return frozenset(k for d in DETECTORS for k in d.keywords) | ds_plugins.KEYWORDS | frozenset(keywords_mod.TRIGGERS)
+    return (frozenset(k for i in range(len(DETECTORS)) for k in DETECTORS.keywords(i)) | ds_plugins.KEYWORDS
+            | frozenset(keywords_mod.TRIGGERS))
 
 
 _ENCODED = -1  # a tag: the line holds a marker of an encoding (`encodings.LINE_MARKERS`)
@@ -130,7 +131,8 @@ class Prefilter:
 _prefilter_lock = threading.Lock()
 _prefilter: Prefilter | None = None
 _structural: re.Pattern | None = None
-_STRUCTURAL = tuple(d for d in DETECTORS if not d.keywords)
+_ALWAYS = tuple(i for i in range(len(DETECTORS)) if not DETECTORS.keywords(i))  # woken by their structure
+_STRUCTURAL = tuple(DETECTORS[i] for i in _ALWAYS)
 
 
 def prefilter() -> Prefilter:
@@ -252,14 +254,13 @@ class _Tables(RecordTuple):
 
 
 _tables_cache: list[_Tables] = []
-_ALWAYS = tuple(i for i, d in enumerate(DETECTORS) if not d.keywords)
 
 
 def _tables() -> _Tables:
     if not _tables_cache:
         by_word: dict[str, list[int]] = {}
-        for i, d in enumerate(DETECTORS):
-            for k in d.keywords:
+        for i in range(len(DETECTORS)):
+            for k in DETECTORS.keywords(i):
                 by_word.setdefault(k, []).append(i)
         index = prefilter().index
         _tables_cache.append(_Tables(

@@ -1292,4 +1292,3 @@ FORMATS: tuple[Format, ...] = (
            "your Zonka Feedback account (Settings > Developers > API)", names=("zonka",)),
 )
 
-DETECTORS = [f.detector() for f in FORMATS]

@@ -261,12 +261,16 @@ class Format(RecordTuple):
             pattern += r"(?!\.)"
         return pattern
 
+    @property
+    def trigger_keywords(self) -> tuple[str, ...]:
+        """What wakes the entry: `keywords`, else the vendor words of `names`, else the prefix."""
+        return self.keywords or (name_keywords(self.names) if self.names else (self.prefix.lower(),))
+
     def detector(self) -> Detector:
         """The entry as a detector; its regex is written and compiled on first use (a hook run
         wakes a handful of the catalogue's hundreds of entries)."""
-        keywords = self.keywords or (name_keywords(self.names) if self.names else (self.prefix.lower(),))
         return Detector(
-            rule_id="secret." + self.rule, title=self.title, pattern=lazy(self.regex), keywords=keywords,
+            rule_id="secret." + self.rule, title=self.title, pattern=lazy(self.regex), keywords=self.trigger_keywords,
             severity=self.severity, help=help_text(self.revoke), validate=self.check, confidence=self._confidence,
             body_start=0 if self.names else len(self.prefix), min_entropy=self.min_entropy,
             placeholder_filter=False, refine=self._judge_body,
