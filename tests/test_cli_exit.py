@@ -48,3 +48,11 @@ def test_a_reader_that_went_away_is_not_an_error():
     proc.stdin.close()
     assert proc.wait(timeout=60) == 0
     assert proc.stderr.read() == b""
+
+
+def test_a_profiler_gets_to_write_its_report(tmp_path):
+    """`python -m cProfile -o FILE -m tightrope ...`: the profiler writes after the program returns."""
+    out = tmp_path / "run.prof"
+    proc = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "tightrope", "scan", "--bogus"],
+                          capture_output=True, timeout=60, env=BUFFERED)
+    assert out.stat().st_size > 0, proc.stderr  # (cProfile itself turns any exit into 0)

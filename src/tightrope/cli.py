@@ -141,11 +141,13 @@ def entry() -> None:
 
 def _exit_now(code: int) -> None:
     """Leave with `code` without the interpreter's teardown, when nothing depends on it;
-    otherwise (another thread still running, a stream that cannot be flushed) exit as
-    Python does, which joins threads and reports the stream's error."""
+    otherwise exit as Python does: when another thread is still running (exit joins it), a
+    profiler, tracer or debugger is watching (`python -m cProfile -m tightrope` writes its
+    report after the program returns), or a stream cannot be flushed (exit reports it)."""
     threading = sys.modules.get("threading")
     run_exit_callbacks = getattr(atexit, "_run_exitfuncs", None)  # CPython's own, which exit runs
-    if (threading and threading.active_count() > 1) or run_exit_callbacks is None:
+    watched = sys.getprofile() is not None or sys.gettrace() is not None
+    if (threading and threading.active_count() > 1) or watched or run_exit_callbacks is None:
         raise SystemExit(code)
     run_exit_callbacks()
     for stream in (sys.stdout, sys.stderr):
