@@ -108,10 +108,12 @@ def test_secrets_hook_start_up_imports_nothing_heavy(tmp_path):
     subprocess.run(["git", "add", "a.py"], cwd=repo, check=True)
     # the standard library's slow imports too: dataclasses brings inspect, ast and dis, and its
     # classes cost 0.2-2 ms each to create, typing's NamedTuples ~0.3 ms (records.py); string's
-    # Template compiles a regex at import (charsets.py); the others are needed only by findings
+    # Template compiles a regex at import (charsets.py); pathlib imports urllib.parse and ipaddress
+    # (paths are strings on the hook's path: gitio.repo_root); the others are needed only by findings
     code = ("import sys; from tightrope.cli import main; rc = main(['scan', '--staged', '--scanners', 'secrets']);"
             "heavy = [m for m in ('git', 'semgrep', 'github', 'gitlab', 'jsonschema', 'detect_secrets', 'yaml',"
-             " 'dataclasses', 'inspect', 'typing', 'hashlib', 'json', 'shutil', 'tempfile', 'string') if m in sys.modules]; print(rc, heavy)")
+             " 'dataclasses', 'inspect', 'typing', 'hashlib', 'json', 'shutil', 'tempfile', 'string', 'pathlib')"
+            " if m in sys.modules]; print(rc, heavy)")
     quiet = {k: v for k, v in os.environ.items() if k != "COLUMNS"}  # as in a hook: no terminal width to ask for
     out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, env=quiet)
     assert out.stdout.strip().splitlines()[-1] == "0 []", out.stdout + out.stderr

@@ -127,7 +127,7 @@ def test_root_is_git_own_answer_at_the_top_below_it_and_through_a_symlink(repo, 
     link = tmp_path / "link"
     link.symlink_to(repo.path)
     for where in (repo.path, repo.path / "pkg", link, link / "pkg"):
-        assert str(gitio.repo_root(where)) == _git_toplevel(where)
+        assert gitio.repo_root(where) == _git_toplevel(where)
 
 
 def test_root_of_a_linked_work_tree_and_a_nested_repository(repo, tmp_path):
@@ -137,7 +137,7 @@ def test_root_of_a_linked_work_tree_and_a_nested_repository(repo, tmp_path):
     nested.mkdir(parents=True)
     subprocess.run(["git", "init", "-q", str(nested)], check=True)
     for where in (tmp_path / "wt", nested):
-        assert str(gitio.repo_root(where)) == _git_toplevel(where)
+        assert gitio.repo_root(where) == _git_toplevel(where)
 
 
 def test_root_follows_git_dir_and_work_tree_from_the_environment(repo, tmp_path, monkeypatch):
@@ -148,14 +148,14 @@ def test_root_follows_git_dir_and_work_tree_from_the_environment(repo, tmp_path,
     subprocess.run(["git", "init", "-q", str(other)], check=True)
     monkeypatch.setenv("GIT_DIR", str(repo.path / ".git"))
     monkeypatch.setenv("GIT_WORK_TREE", str(repo.path))
-    assert str(gitio.repo_root(other)) == _git_toplevel(other) == str(repo.path.resolve())
+    assert gitio.repo_root(other) == _git_toplevel(other) == str(repo.path.resolve())
 
 
 def test_a_dot_git_that_is_no_repository_is_not_taken_for_the_root(repo):
     repo.commit({"a.txt": "a\n"})
     empty = repo.path / "docs"
     (empty / ".git").mkdir(parents=True)  # an empty directory: git looks further up
-    assert gitio.repo_root(empty) == repo.path.resolve() == Path(_git_toplevel(empty))
+    assert gitio.repo_root(empty) == str(repo.path.resolve()) == _git_toplevel(empty)
     broken = repo.path / "notes"
     broken.mkdir()
     (broken / ".git").write_text("not a gitdir line\n")  # git stops here, with an error

@@ -1,22 +1,27 @@
 import pytest
 
-from tightrope import policy
 from tightrope.errors import PolicyError
 from tightrope.findings import Severity
+from tightrope.trust import load_trust
+
+
+def load(root):
+    """The work tree's policy, as a local run (a hook) reads it."""
+    return load_trust(root, base=None, use_baseline=False).policy
 
 
 def test_missing_file_means_safe_defaults(tmp_path):
-    p = policy.load(tmp_path)
-    assert p.fail_on == Severity.HIGH and p.source == "defaults" and p.identity.require == "trailers"
+    p = load(tmp_path)
+    assert p.fail_on == Severity.HIGH and p.source == "defaults (work tree)" and p.identity.require == "trailers"
 
 
 def test_tightrope_toml_and_pyproject_table(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.tightrope]\nfail_on = "medium"\n')
-    assert policy.load(tmp_path).fail_on == Severity.MEDIUM
+    assert load(tmp_path).fail_on == Severity.MEDIUM
     (tmp_path / ".tightrope.toml").write_text(
         'fail_on = "critical"\nexclude = ["tests/**"]\n[rules."py.flask-debug"]\nblocking = false\n'
         '[identity]\nrequire = "named-human"\n[identity.branches]\n"release/*" = "signed"\n')
-    p = policy.load(tmp_path)
+    p = load(tmp_path)
     assert p.fail_on == Severity.CRITICAL and p.exclude == ("tests/**",)
     assert p.rules["py.flask-debug"].blocking is False
     assert p.identity.require_for("release/1.0") == "signed" and p.identity.require_for("main") == "named-human"
@@ -32,17 +37,17 @@ def test_tightrope_toml_and_pyproject_table(tmp_path):
 def test_broken_policy_names_the_key(tmp_path, text, words):
     (tmp_path / ".tightrope.toml").write_text(text)
     with pytest.raises(PolicyError) as err:
-        policy.load(tmp_path)
+        load(tmp_path)
     for w in words:
         assert w in err.value.message
 
 
 def test_caps_defaults_and_turning_caps_off(tmp_path):
-    caps = policy.load(tmp_path).caps
+    caps = load(tmp_path).caps
     assert caps.enabled and caps.max_open_prs == 5 and ".github/workflows/**" in caps.protected_paths
     (tmp_path / ".tightrope.toml").write_text(
         '[caps]\nmax_open_prs = 3\nmax_files = false\nallowed_domains = ["*"]\non_violation = ["label", "draft"]\n')
-    caps = policy.load(tmp_path).caps
+    caps = load(tmp_path).caps
     assert caps.max_open_prs == 3 and caps.max_files is None and caps.allowed_domains == ("*",)
     assert caps.on_violation == ("label", "draft")
 
@@ -56,6 +61,6 @@ def test_caps_defaults_and_turning_caps_off(tmp_path):
 def test_broken_caps_keys_are_named(tmp_path, text, words):
     (tmp_path / ".tightrope.toml").write_text(text)
     with pytest.raises(PolicyError) as err:
-        policy.load(tmp_path)
+        load(tmp_path)
     for w in words:
         assert w in err.value.message + err.value.hint

@@ -11,6 +11,12 @@ from conftest import ROOT
 from tightrope import policy
 from tightrope.errors import PolicyError
 from tightrope.findings import Severity
+from tightrope.trust import load_trust
+
+
+def load(root, explicit=None):
+    """The policy a local run reads: the work tree's, or an explicit file."""
+    return load_trust(root, base=None, explicit=explicit, use_baseline=False).policy
 
 
 def readme_block(after: str) -> str:
@@ -109,26 +115,26 @@ def test_a_pyproject_without_the_table_is_not_parsed():
 
 
 def test_where_the_policy_is_read_from(tmp_path):
-    assert policy.load(None) == policy.Policy()
+    assert load(None) == policy.Policy(source="defaults (defaults)")
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
-    assert policy.load(tmp_path).source == "defaults"  # a pyproject without the table
+    assert load(tmp_path).source == "defaults (work tree)"  # a pyproject without the table
     (tmp_path / "pyproject.toml").write_text('[tool.tightrope]\nfail_on = "low"\n')
-    assert policy.load(tmp_path).source == "pyproject.toml [tool.tightrope]"
+    assert load(tmp_path).source == "pyproject.toml (work tree) [tool.tightrope]"
     (tmp_path / ".tightrope.toml").write_text('fail_on = "medium"\n')
-    p = policy.load(tmp_path)
-    assert p.source == ".tightrope.toml" and p.fail_on == Severity.MEDIUM
+    p = load(tmp_path)
+    assert p.source == ".tightrope.toml (work tree)" and p.fail_on == Severity.MEDIUM
     explicit = tmp_path / "other" / "pyproject.toml"
     explicit.parent.mkdir()
     explicit.write_text('[tool.tightrope]\nfail_on = "critical"\n')
-    assert policy.load(tmp_path, explicit).fail_on == Severity.CRITICAL
+    assert load(tmp_path, explicit).fail_on == Severity.CRITICAL
     with pytest.raises(PolicyError, match="not found"):
-        policy.load(tmp_path, tmp_path / "nope.toml")
+        load(tmp_path, tmp_path / "nope.toml")
     (tmp_path / ".tightrope.toml").write_bytes(b'fail_on = "\xff"\n')
     with pytest.raises(PolicyError, match="not UTF-8"):
-        policy.load(tmp_path)
+        load(tmp_path)
 
 
 def test_an_explicit_policy_file_of_any_name_is_read_as_a_policy(tmp_path):
     for name in ("custom.toml", "team-policy.toml", "z.toml"):  # sorting before and after "pyproject.toml"
         (tmp_path / name).write_text('fail_on = "critical"\n')
-        assert policy.load(None, tmp_path / name).fail_on == Severity.CRITICAL, name
+        assert load(None, tmp_path / name).fail_on == Severity.CRITICAL, name

@@ -12,7 +12,6 @@ import os
 import re
 import subprocess
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from tightrope.diff import FileChange, added_between, decode_text, parse_diff, whole_file_as_added
 from tightrope.errors import GitError, UsageError
@@ -22,6 +21,8 @@ from tightrope.records import Record, RecordTuple, TYPE_CHECKING
 if TYPE_CHECKING:
     import git
 
+    StrPath = str | os.PathLike[str]  # a repository root: a str from repo_root(), or a Path
+
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 INDEX = ":"  # ChangeSet.rev for content read from the index
 _DIFF_FLAGS = [
@@ -30,7 +31,7 @@ _DIFF_FLAGS = [
 ]
 
 
-def run_git(root: Path | str | None, *args: str, input: bytes | None = None, check: bool = True,
+def run_git(root: StrPath | None, *args: str, input: bytes | None = None, check: bool = True,
             env: dict[str, str] | None = None) -> bytes:
     env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0", **(env or {})}
     cmd = ["git", "-c", "core.quotePath=false", "-c", "diff.noprefix=false", *args]
@@ -43,21 +44,24 @@ def run_git(root: Path | str | None, *args: str, input: bytes | None = None, che
     return proc.stdout
 
 
-def repo_root(cwd: Path | str = ".") -> Path:
-    where = Path(cwd) if str(cwd) else None
-    if where is None or not where.is_dir() or not os.access(where, os.R_OK | os.X_OK):
-        problem = ("is empty" if where is None else "does not exist" if not where.exists()
-                   else "is not a directory" if not where.is_dir() else "cannot be read")
-        raise GitError(f"the repository path {str(cwd)!r} {problem}", "give -C a directory inside a git repository")
-    if _holds_own_git_dir(str(where)):
-        return Path(os.path.realpath(where))
+def repo_root(cwd: StrPath = ".") -> str:
+    """The top of the work tree holding `cwd`, as a string: the secrets hook's path does
+    without `pathlib` (importing it, with `urllib.parse` and `ipaddress`, was ~8 % of the
+    hook's instructions); callers that join paths wrap it in `Path`."""
+    where = os.fspath(cwd) or None
+    if where is None or not os.path.isdir(where) or not os.access(where, os.R_OK | os.X_OK):
+        problem = ("is empty" if where is None else "does not exist" if not os.path.exists(where)
+                   else "is not a directory" if not os.path.isdir(where) else "cannot be read")
+        raise GitError(f"the repository path {os.fspath(cwd)!r} {problem}", "give -C a directory inside a git repository")
+    if _holds_own_git_dir(where):
+        return os.path.realpath(where)
     proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True)
     if proc.returncode != 0:
         raise GitError(
             f"{os.path.abspath(cwd)} is not inside a git repository",
             "run tightrope inside a repository, or scan a patch with `tightrope scan --patch FILE`",
         )
-    return Path(os.fsdecode(proc.stdout.strip()))
+    return os.fsdecode(proc.stdout.strip())
 
 
 def _holds_own_git_dir(where: str) -> bool:
@@ -90,7 +94,7 @@ class ChangeSet(Record):
 
     __slots__ = ("changes", "source", "root", "rev", "notes", "base", "history")
 
-    def __init__(self, changes: list[FileChange], source: str, root: Path | None = None, rev: str = "",
+    def __init__(self, changes: list[FileChange], source: str, root: StrPath | None = None, rev: str = "",
                  notes: list[str] | None = None, base: str | None = None, history: tuple[str, ...] = ()) -> None:
         self.changes = changes
         self.source = source  # staged | range | patch | all | commit | history
@@ -107,7 +111,7 @@ class ChangeSet(Record):
         return read_blobs(self.root, [f"{self.rev}{p}" if self.rev == INDEX else f"{self.rev}:{p}" for p in paths], paths)
 
 
-def read_blobs(root: Path, specs: list[str], names: list[str]) -> dict[str, bytes]:
+def read_blobs(root: StrPath, specs: list[str], names: list[str]) -> dict[str, bytes]:
     """Read many blobs in one `git cat-file --batch` call; missing ones are left out."""
     payload = "".join(s + "\n" for s in specs).encode("utf-8", "surrogateescape")
     out = run_git(root, "cat-file", "--batch", input=payload)
@@ -124,11 +128,11 @@ def read_blobs(root: Path, specs: list[str], names: list[str]) -> dict[str, byte
     return result
 
 
-def _is_shallow(root: Path) -> bool:
+def _is_shallow(root: StrPath) -> bool:
     return run_git(root, "rev-parse", "--is-shallow-repository", check=False).strip() == b"true"
 
 
-def resolve(root: Path, rev: str) -> str:
+def resolve(root: StrPath, rev: str) -> str:
     out = run_git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False).strip()
     if out:
         return out.decode()
@@ -141,38 +145,38 @@ def resolve(root: Path, rev: str) -> str:
     raise GitError(f"unknown revision {rev!r}", "check the name with `git log --oneline`; fetch it if it is remote")
 
 
-def merge_base(root: Path, a: str, b: str) -> str:
+def merge_base(root: StrPath, a: str, b: str) -> str:
     """The merge base of two commits, or `a` itself when they share no history."""
     return run_git(root, "merge-base", a, b, check=False).strip().decode() or a
 
 
-def show(root: Path, rev: str, path: str) -> bytes | None:
+def show(root: StrPath, rev: str, path: str) -> bytes | None:
     """A file's bytes in a commit's tree; None when it is not there."""
     return read_blobs(root, [f"{rev}:{path}"], [path]).get(path)
 
 
-def changed_paths(root: Path, a: str, b: str, paths: list[str]) -> list[str]:
+def changed_paths(root: StrPath, a: str, b: str, paths: list[str]) -> list[str]:
     """Which of `paths` differ between two commits."""
     out = run_git(root, "diff", "--name-only", "-z", "--no-renames", a, b, "--", *[f":(literal){p}" for p in paths])
     return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
 
 
-def commit_exists(root: Path, sha: str) -> bool:
+def commit_exists(root: StrPath, sha: str) -> bool:
     return bool(run_git(root, "rev-parse", "--verify", "--quiet", f"{sha}^{{commit}}", check=False).strip())
 
 
-def _has_head(root: Path) -> bool:
+def _has_head(root: StrPath) -> bool:
     return bool(run_git(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).strip())
 
 
-def staged(root: Path) -> ChangeSet:
+def staged(root: StrPath) -> ChangeSet:
     # no base named: git compares the index with HEAD, or with the empty tree before the
     # first commit (one git process fewer on every hook run than asking whether HEAD exists)
     data = run_git(root, "diff", "--cached", *_DIFF_FLAGS, "--")
     return ChangeSet(_judged(root, parse_diff(data)), "staged", root, INDEX)
 
 
-def commit_range(root: Path, spec: str) -> ChangeSet:
+def commit_range(root: StrPath, spec: str) -> ChangeSet:
     """`BASE..HEAD` or `BASE...HEAD`: what HEAD adds since it forked from BASE."""
     sep = "..." if "..." in spec else ".."
     if sep not in spec:
@@ -196,7 +200,7 @@ def commit_range(root: Path, spec: str) -> ChangeSet:
     return cs
 
 
-def history(root: Path, spec: str) -> ChangeSet:
+def history(root: StrPath, spec: str) -> ChangeSet:
     """Every commit `spec` names (`--all`, a revision, or `A..B`), scanned commit by commit."""
     if spec == "--all":
         revs: tuple[str, ...] = ("--all",)
@@ -210,11 +214,11 @@ def history(root: Path, spec: str) -> ChangeSet:
     return ChangeSet([], "history", root, head, history=revs)
 
 
-def count_commits(root: Path, revs: tuple[str, ...]) -> int:
+def count_commits(root: StrPath, revs: tuple[str, ...]) -> int:
     return int(run_git(root, "rev-list", "--count", *revs, "--").strip() or 0)
 
 
-def unpushed(root: Path, remote: str, local: str = "HEAD") -> ChangeSet:
+def unpushed(root: StrPath, remote: str, local: str = "HEAD") -> ChangeSet:
     """A first push (no remote ref): what `local` has that no ref of `remote` has."""
     head = resolve(root, local)
     shas = run_git(root, "rev-list", "--topo-order", "--reverse", head, "--not", f"--remotes={remote}").split()
@@ -227,7 +231,7 @@ def unpushed(root: Path, remote: str, local: str = "HEAD") -> ChangeSet:
                      history=(head, "--not", f"--remotes={remote}"))
 
 
-def last_commit(root: Path) -> ChangeSet:
+def last_commit(root: StrPath) -> ChangeSet:
     if not _has_head(root):
         return ChangeSet([], "commit", root, "", ["no commits and nothing staged: nothing to scan"])
     head = resolve(root, "HEAD")
@@ -243,13 +247,15 @@ def last_commit(root: Path) -> ChangeSet:
     return cs
 
 
-def relative_path(root: Path, name: str) -> str:
+def relative_path(root: StrPath, name: str) -> str:
     """`name` (relative to the current directory, or absolute) as a path from the repository root."""
-    full = Path(name).absolute()
-    return Path(os.path.relpath(Path(os.path.realpath(full.parent)) / full.name, os.path.realpath(root))).as_posix()
+    head, tail = os.path.split(os.path.join(os.getcwd(), name).rstrip(os.sep))
+    # the directories resolved, the last part not: a symlinked file is named as itself
+    real = os.path.join(os.path.realpath(head or os.sep), tail)
+    return os.path.relpath(real, os.path.realpath(root)).replace(os.sep, "/")
 
 
-def tracked_files(root: Path, only: set[str] | None = None) -> ChangeSet:
+def tracked_files(root: StrPath, only: set[str] | None = None) -> ChangeSet:
     """Every file in the index (or those of `only` that are), seen as newly added (a full sweep)."""
     entries = run_git(root, "ls-files", "-s", "-z").split(b"\0")
     paths: list[str] = []
@@ -274,7 +280,7 @@ def tracked_files(root: Path, only: set[str] | None = None) -> ChangeSet:
 class BlobReader:
     """One `git cat-file --batch` process for many reads (blob ids or `rev:path`)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: StrPath) -> None:
         self._proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
@@ -313,7 +319,7 @@ def judge_binary(reader: BlobReader, change: FileChange) -> None:
     change.skipped = ""
 
 
-def _judged(root: Path, changes: list[FileChange]) -> list[FileChange]:
+def _judged(root: StrPath, changes: list[FileChange]) -> list[FileChange]:
     binaries = [c for c in changes if c.skipped == "binary file" and c.blob]
     if binaries:
         with BlobReader(root) as reader:
@@ -335,7 +341,7 @@ _COMMIT_MARK = b"\0tightrope-commit "
 _MUST_PARSE = lazy(rb"^(?:Binary files |GIT binary patch|rename from |copy from )", re.MULTILINE)
 
 
-def log_commits(root: Path, revs: tuple[str, ...] | list[str], reader: BlobReader | None = None,
+def log_commits(root: StrPath, revs: tuple[str, ...] | list[str], reader: BlobReader | None = None,
                 keywords: Callable[[bytes], bool] | None = None, renames: bool = True) -> Iterator[Commit]:
     """Each commit of `revs` (oldest first) with the lines it adds over its first parent,
     from ONE `git log -p` stream read commit by commit (memory: the largest commit).
@@ -430,7 +436,7 @@ def _commit(header: bytes, data: bytes, reader: BlobReader | None,
 _DIFF_HEADER = lazy(rb"^(?:diff --git |--- |\+\+\+ |@@ )", re.MULTILINE)
 
 
-def patch(data: bytes, root: Path | None = None) -> ChangeSet:
+def patch(data: bytes, root: StrPath | None = None) -> ChangeSet:
     """A unified diff. Empty input is an empty diff (a `git diff` with no changes); input
     that holds no diff at all is an error, so a broken pipe in CI never passes as clean."""
     if not data.strip():
@@ -442,7 +448,7 @@ def patch(data: bytes, root: Path | None = None) -> ChangeSet:
     return ChangeSet(changes, "patch", root, "")
 
 
-def commit_files(root: Path, sha: str, parents: list[str]) -> tuple[str, ...]:
+def commit_files(root: StrPath, sha: str, parents: list[str]) -> tuple[str, ...]:
     """Paths a commit changes, renames as delete + add: against its parent, or, for a merge,
     its own changes (the resolution: paths that differ from every parent, `--cc`)."""
     if len(parents) > 1:
@@ -452,7 +458,7 @@ def commit_files(root: Path, sha: str, parents: list[str]) -> tuple[str, ...]:
     return tuple(p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p)
 
 
-def verify_commit_signature(root: Path, sha: str, allowed_signers: Path) -> tuple[bool, str, str]:
+def verify_commit_signature(root: StrPath, sha: str, allowed_signers: StrPath) -> tuple[bool, str, str]:
     """(ok, principal, key fingerprint) from `git verify-commit` with SSH signatures and this
     allowed-signers file."""
     import re
@@ -465,7 +471,7 @@ def verify_commit_signature(root: Path, sha: str, allowed_signers: Path) -> tupl
     return True, m.group(1).decode("utf-8", "replace"), m.group(2).decode()
 
 
-def landings(root: Path, base: str, head: str) -> dict[str, tuple[int, str]]:
+def landings(root: StrPath, base: str, head: str) -> dict[str, tuple[int, str]]:
     """sha -> (committer date, sha) of the first-parent commit of `head` that brought it in
     over `base`: when each commit landed on the branch whose history `head` is."""
     out: dict[str, tuple[int, str]] = {}
@@ -478,7 +484,7 @@ def landings(root: Path, base: str, head: str) -> dict[str, tuple[int, str]]:
     return out
 
 
-def commits(root: Path, spec: str) -> Iterator["git.Commit"]:
+def commits(root: StrPath, spec: str) -> Iterator["git.Commit"]:
     """Commits of a range, oldest first (GitPython: metadata reads better than parsing)."""
     import git
 
@@ -488,13 +494,13 @@ def commits(root: Path, spec: str) -> Iterator["git.Commit"]:
 
 # --- safe outputs: build a commit from an agent's patch and push it, never running its code ---
 
-def commit_patch(root: Path, base: str, patch_data: bytes, message: str) -> str:
+def commit_patch(root: StrPath, base: str, patch_data: bytes, message: str) -> str:
     """Apply a patch to `base` in a throwaway index and commit it with `commit-tree`: the work
     tree is not touched and no hook runs. GitError when the patch does not apply."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="tightrope-") as tmp:
-        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
         run_git(root, "read-tree", base, env=env)
         run_git(root, "apply", "--cached", "--whitespace=nowarn", "-", input=patch_data, env=env)
         tree = run_git(root, "write-tree", env=env).strip().decode()
@@ -505,7 +511,7 @@ def commit_patch(root: Path, base: str, patch_data: bytes, message: str) -> str:
     return run_git(root, "commit-tree", tree, "-p", base, input=message.encode(), env=ident).strip().decode()
 
 
-def numstat(root: Path, base: str, head: str) -> list[tuple[str, str, int, int]]:
+def numstat(root: StrPath, base: str, head: str) -> list[tuple[str, str, int, int]]:
     """(path, old path of a rename or "", added, removed) per file of `head` against its merge
     base with `base` (what a PR changes); binary files count 0."""
     out = run_git(root, "diff", "--numstat", "-z", "-M", f"{base}...{head}").split(b"\0")
@@ -522,28 +528,28 @@ def numstat(root: Path, base: str, head: str) -> list[tuple[str, str, int, int]]
     return rows
 
 
-def commit_log(root: Path, spec: str) -> list[tuple[str, str, str, str]]:
+def commit_log(root: StrPath, spec: str) -> list[tuple[str, str, str, str]]:
     """(sha, message, author name, author email) of each commit in `spec`, newest first."""
     out = run_git(root, "log", "-z", "--no-color", "--format=%H%x00%an%x00%ae%x00%B", spec).split(b"\0")
     fields = [f.decode("utf-8", "replace") for f in out]
     return [(fields[i], fields[i + 3], fields[i + 1], fields[i + 2]) for i in range(0, len(fields) - 3, 4)]
 
 
-def valid_branch_name(root: Path, name: str) -> bool:
+def valid_branch_name(root: StrPath, name: str) -> bool:
     return run_git(root, "check-ref-format", "--branch", name, check=False).strip() == name.encode()
 
 
-def remote_branch_exists(root: Path, remote: str, branch: str) -> bool:
+def remote_branch_exists(root: StrPath, remote: str, branch: str) -> bool:
     return bool(run_git(root, "ls-remote", "--heads", remote, f"refs/heads/{branch}").strip())
 
 
-def push_new_branch(root: Path, remote: str, sha: str, branch: str) -> None:
+def push_new_branch(root: StrPath, remote: str, sha: str, branch: str) -> None:
     """Create `branch` on `remote` at `sha`; refused if it already exists (never moves a branch)."""
     run_git(root, "push", "--no-verify", "--quiet", f"--force-with-lease=refs/heads/{branch}:", remote,
             f"{sha}:refs/heads/{branch}")
 
 
-def delete_remote_branch(root: Path, remote: str, branch: str, sha: str) -> None:
+def delete_remote_branch(root: StrPath, remote: str, branch: str, sha: str) -> None:
     """Roll back a push: delete `branch` only while it still points at `sha`."""
     run_git(root, "push", "--no-verify", "--quiet", f"--force-with-lease=refs/heads/{branch}:{sha}", remote,
             f":refs/heads/{branch}", check=False)

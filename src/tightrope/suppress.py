@@ -7,8 +7,8 @@ reported again.
 
 from __future__ import annotations
 
+import os
 from fnmatch import fnmatchcase
-from pathlib import Path
 
 from tightrope.errors import PolicyError
 from tightrope.findings import Finding
@@ -48,11 +48,12 @@ def parse_baseline(raw: bytes, name: str) -> set[str]:
                           "regenerate it with `tightrope baseline`")
 
 
-def write_baseline(path: Path, findings: list[Finding]) -> int:
+def write_baseline(path: str | os.PathLike[str], findings: list[Finding]) -> int:
     import json
 
     fingerprints = sorted({f.fingerprint for f in findings})
-    path.parent.mkdir(parents=True, exist_ok=True)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     body = {"version": BASELINE_VERSION, "generated_by": "tightrope baseline", "fingerprints": fingerprints}
-    path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps(body, indent=2) + "\n")
     return len(fingerprints)

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path, PurePosixPath
 
 from tightrope.errors import PolicyError, UsageError
 from tightrope.findings import Confidence, Finding, Severity, public_fingerprint
 from tightrope.policy import POLICY_FILE, Policy, decode, from_text
-from tightrope.records import RecordTuple
+from tightrope.records import RecordTuple, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tightrope.gitio import StrPath
 
 PYPROJECT = "pyproject.toml"
 # the landing branch, most specific first: explicit, then the PR/MR target, then the pushed branch
@@ -32,42 +34,46 @@ class TrustMaterial(RecordTuple):
     policy: Policy
     baseline: frozenset[str]
     source: str  # for messages: "base commit 1a2b3c4", "work tree", "--policy FILE", "defaults"
-    root: Path | None = None
+    root: StrPath | None = None
     rev: str | None = None  # the base commit; None: the work tree
     notes: tuple[str, ...] = ()  # what the user should know about where the policy came from
 
     def read(self, relpath: str) -> bytes | None:
         """A file the policy names, from the same place as the policy; None when absent."""
-        rel = PurePosixPath(relpath)
-        if rel.is_absolute() or ".." in rel.parts:
+        parts = relpath.split("/")
+        if relpath.startswith("/") or ".." in parts:
             raise PolicyError(f"{relpath!r} must be a path inside the repository",
                               "policy paths are relative to the repository root, without `..`")
+        rel = "/".join(p for p in parts if p not in ("", "."))  # `a//b/./c` is `a/b/c`, as git names it
         if self.root is None:
             return None
         if self.rev is not None:
             from tightrope.gitio import show
 
-            return show(self.root, self.rev, str(rel))
-        path = self.root / rel
-        return path.read_bytes() if path.is_file() else None
+            return show(self.root, self.rev, rel)
+        path = os.path.join(self.root, rel)
+        if not os.path.isfile(path):
+            return None
+        with open(path, "rb") as f:
+            return f.read()
 
     def where(self, relpath: str) -> str:
         """`relpath` named with its origin, for messages."""
         return f"{relpath} ({self.source})" if self.rev is None else f"{self.rev[:12]}:{relpath}"
 
 
-def _explicit_policy(explicit: Path | str) -> tuple[Policy, str]:
-    name = str(explicit)
-    if name == "-":
+def _explicit_policy(explicit: StrPath) -> tuple[Policy, str]:
+    path = os.fspath(explicit)
+    if path == "-":
         return from_text(decode(sys.stdin.buffer.read(), "--policy -"), "--policy -") or Policy(), "--policy -"
-    path = Path(explicit)
-    if path.is_dir():
+    if os.path.isdir(path):
         raise PolicyError(f"--policy {path} is a directory, not a policy file",
-                          f"give the file: {path / POLICY_FILE} or {path / PYPROJECT}")
-    if not path.is_file():
+                          f"give the file: {os.path.join(path, POLICY_FILE)} or {os.path.join(path, PYPROJECT)}")
+    if not os.path.isfile(path):
         raise PolicyError(f"policy file {path} not found", "check the --policy path, or give - to read it from stdin")
-    pyproject = path.name == PYPROJECT
-    policy = from_text(decode(path.read_bytes(), path.name), path.name, pyproject=pyproject)
+    name = os.path.basename(path)
+    with open(path, "rb") as f:
+        policy = from_text(decode(f.read(), name), name, pyproject=name == PYPROJECT)
     if policy is None:
         raise PolicyError(f"{path} has no [tool.tightrope] table", "add the table, or point --policy at a policy file")
     return policy, f"--policy {path}"
@@ -93,7 +99,7 @@ def _shadowed(material: TrustMaterial) -> tuple[str, ...]:
             f"the [tool.tightrope] table is ignored (keep one of them)",)
 
 
-def load_trust(root: Path | None, *, base: str | None, explicit: Path | str | None = None,
+def load_trust(root: StrPath | None, *, base: str | None, explicit: StrPath | None = None,
                use_baseline: bool = True) -> TrustMaterial:
     """Policy, baseline and named files from `base`'s tree (a commit), or the work tree when
     base is None; `explicit` replaces the policy only."""
@@ -121,7 +127,7 @@ def trust_files(policy: Policy) -> list[str]:
     return sorted({POLICY_FILE, policy.baseline, policy.identity.allowed_signers, policy.identity.revoked})
 
 
-def landing_branch(root: Path, base_name: str, explicit: str = "") -> str:
+def landing_branch(root: StrPath, base_name: str, explicit: str = "") -> str:
     """The branch the range lands on: --branch, the CI's target-branch variables, the pushed
     branch on a push pipeline, else the base side's branch name; "" when none is known."""
     if explicit:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from tightrope.frontends.scan_cmd import add_scan_arguments, history_progress, parse_scanners, select_changes
 
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     pol = load_trust(changeset.root, base=changeset.base, explicit=args.policy, use_baseline=False).policy
     report = core.check(changeset, pol, scanners=parse_scanners(args.scanners, history=history),
                         progress=history_progress())
-    path = changeset.root / pol.baseline
+    path = Path(changeset.root) / pol.baseline
     n = suppress.write_baseline(path, report.findings)
     print(f"tightrope: wrote {n} fingerprint(s) to {path.relative_to(changeset.root)}")
     return 0

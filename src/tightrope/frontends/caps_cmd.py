@@ -18,6 +18,10 @@ from typing import Mapping
 
 from tightrope.errors import EXIT_BLOCKING, EXIT_OK, ForgeError, GitError, UsageError
 from tightrope.frontends.scan_cmd import emit, output_pairs
+from tightrope.records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tightrope.gitio import StrPath
 
 _REF = {"#": re.compile(r"^(?P<repo>[\w.-]+/[\w.-]+)#(?P<n>[0-9]+)$"),
         "!": re.compile(r"^(?P<repo>[\w.-]+(?:/[\w.-]+)+)!(?P<n>[0-9]+)$")}
@@ -102,7 +106,7 @@ def load_policy(args: argparse.Namespace, base_sha: str, base_branch: str):
     return trust.load_trust(root, base=base, use_baseline=False), root
 
 
-def from_clone(facts, root: Path | None):
+def from_clone(facts, root: StrPath | None):
     """Files and commits the forge could not give (no token), from the clone when it holds
     the PR's base and head commits: git's own objects, which the PR author cannot forge
     into something other than what the forge will merge."""

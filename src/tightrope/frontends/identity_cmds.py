@@ -18,6 +18,10 @@ from pathlib import Path
 
 from tightrope.errors import EXIT_BLOCKING, EXIT_OK, UsageError
 from tightrope.report import FORMATS
+from tightrope.records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tightrope.gitio import StrPath
 
 _MERGE_SOURCES = ("merge",)
 
@@ -92,7 +96,7 @@ def _read_message(path: str) -> str:
                          "git passes the message file as the first argument of the hook")
 
 
-def _ident(root: Path, var: str) -> tuple[str, str]:
+def _ident(root: StrPath, var: str) -> tuple[str, str]:
     """`git var GIT_AUTHOR_IDENT` -> (name, email); ("", "") when git has none."""
     from tightrope.gitio import run_git
 
@@ -103,13 +107,13 @@ def _ident(root: Path, var: str) -> tuple[str, str]:
     return name.strip(), rest.partition(">")[0].strip()
 
 
-def _config(root: Path, key: str) -> str:
+def _config(root: StrPath, key: str) -> str:
     from tightrope.gitio import run_git
 
     return run_git(root, "config", "--get", key, check=False).decode("utf-8", "replace").strip()
 
 
-def _git_human(root: Path) -> str:
+def _git_human(root: StrPath) -> str:
     """git's user.name/user.email, unless that identity is itself a bot or an agent."""
     from tightrope.identity import agents
 
@@ -204,7 +208,8 @@ def run_check_trailers(args: argparse.Namespace) -> int:
         print("tightrope: hint: write a message (-m TEXT); the prepare-commit-msg hook adds the trailers to it",
               file=sys.stderr)
         return EXIT_BLOCKING
-    is_merge = (root / ".git" / "MERGE_HEAD").exists() if (root / ".git").is_dir() else False
+    git_dir = Path(root) / ".git"
+    is_merge = (git_dir / "MERGE_HEAD").exists() if git_dir.is_dir() else False
     subject = next((l for l in message.splitlines() if l.strip() and not l.startswith("#")), "")
     facts = verify.CommitFacts(sha="", subject=subject.strip(), date=_now(), is_merge=is_merge)
     ctx = verify.Context(level="named-human" if level == "signed" else level, branch=branch,

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     root = gitio.repo_root(args.repo)
     hooks_dir = Path(gitio.run_git(root, "rev-parse", "--git-path", "hooks").decode().strip())
     if not hooks_dir.is_absolute():
-        hooks_dir = root / hooks_dir
+        hooks_dir = Path(root) / hooks_dir
     hooks_dir.mkdir(parents=True, exist_ok=True)
     for name in args.hooks or DEFAULT_HOOKS:
         target = hooks_dir / name

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from tightrope.errors import EXIT_BLOCKING, EXIT_OK, GitError, UsageError
+from tightrope.records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tightrope.gitio import StrPath
 
 DEFAULT_SCANNERS = "secrets,patterns,dependencies"
 
@@ -80,7 +83,7 @@ def select_changes(args: argparse.Namespace):
     return gitio.last_commit(root)  # nothing staged: the last commit
 
 
-def _only(root: Path, changeset, args: argparse.Namespace):
+def _only(root: StrPath, changeset, args: argparse.Namespace):
     """A pushed range limited to the files pre-commit passed: it splits long file lists over
     several runs of the hook, and each run must scan only its share."""
     from tightrope import gitio
@@ -91,7 +94,7 @@ def _only(root: Path, changeset, args: argparse.Namespace):
     return changeset
 
 
-def _staged_or_whole(root: Path, staged, files: list[str]):
+def _staged_or_whole(root: StrPath, staged, files: list[str]):
     """The staged changes of `files`, and the files with nothing staged as if newly added.
 
     pre-commit passes the staged files at commit time, and every tracked file under
@@ -112,7 +115,8 @@ def _staged_or_whole(root: Path, staged, files: list[str]):
 
 def _read_patch(name: str) -> bytes:
     try:
-        return Path(name).read_bytes()
+        with open(name, "rb") as f:
+            return f.read()
     except OSError as e:
         raise UsageError(f"cannot read patch {name}: {e.strerror}", "give a readable file, or - for stdin")
 
@@ -173,12 +177,13 @@ def emit(report, pairs: list[tuple[str, str | None]]) -> None:
             sys.stdout.flush()
         else:
             try:
-                Path(out).write_text(render(report, fmt), encoding="utf-8")
+                with open(out, "w", encoding="utf-8") as f:
+                    f.write(render(report, fmt))
             except OSError as e:
                 raise UsageError(f"cannot write {out}: {e.strerror}", "check the --output path")
 
 
-def landing_branch(args: argparse.Namespace, root: Path) -> str:
+def landing_branch(args: argparse.Namespace, root: StrPath) -> str:
     """The branch a range scan lands on: pre-commit's remote branch on pre-push, else CI's."""
     from tightrope.trust import landing_branch as resolve
 

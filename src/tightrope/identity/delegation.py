@@ -38,6 +38,10 @@ from pathlib import Path
 
 from tightrope.errors import UsageError
 from tightrope.identity.person import parse_person
+from tightrope.records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tightrope.gitio import StrPath
 
 NAMESPACE = "tightrope-delegation"
 PREFIX = "tr1"
@@ -192,7 +196,7 @@ def normalise_remote(url: str) -> str:
     return f"{m.group('host')}/{path}".lower()
 
 
-def repository_id(root: Path, override: str = "") -> str:
+def repository_id(root: StrPath, override: str = "") -> str:
     """What a token's `repo` names: `override` (--repository, the policy's
     identity.repository), TIGHTROPE_REPOSITORY, else origin's URL normalised. Never anything
     a change can alter (its commits or files): without any of these, a clear error."""

@@ -29,6 +29,10 @@ from tightrope.identity import agents as agents_mod
 from tightrope.identity import delegation, trailer_block
 from tightrope.identity.agents import Evidence
 from tightrope.identity.person import PRINCIPAL, parse_person
+from tightrope.records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tightrope.gitio import StrPath
 
 ASSISTED_BY = "Assisted-by"
 AGENT = "Agent"
@@ -295,7 +299,7 @@ def stamps(evidence: list[Evidence], existing: CommitIdentity, *, principal: str
     return out
 
 
-def write(root: Path | None, message_file: Path, new: list[Stamp]) -> None:
+def write(root: StrPath | None, message_file: Path, new: list[Stamp]) -> None:
     """Add `new` to the message file in place with `git interpret-trailers`."""
     from tightrope.gitio import run_git
 

@@ -14,9 +14,13 @@ from typing import Iterator
 from tightrope.errors import GitError, UsageError
 from tightrope.identity import delegation, trailers, verify
 from tightrope.trust import TrustMaterial, landing_branch, load_trust, policy_changes
+from tightrope.records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tightrope.gitio import StrPath
 
 
-def current_branch(root: Path) -> str:
+def current_branch(root: StrPath) -> str:
     from tightrope.gitio import run_git
 
     return run_git(root, "symbolic-ref", "--short", "-q", "HEAD", check=False).decode().strip()
@@ -35,7 +39,7 @@ class Walk:
     """The commits of a range with their facts, judged with the trust material of the
     range's base (its merge base): policy, allowed signers; the landing branch."""
 
-    def __init__(self, root: Path, spec: str, *, policy: str | Path | None = None, branch: str = "",
+    def __init__(self, root: StrPath, spec: str, *, policy: str | Path | None = None, branch: str = "",
                  repository: str = "", allowed_signers: Path | None = None, audit: bool = False,
                  at: int | None = None) -> None:
         import time
