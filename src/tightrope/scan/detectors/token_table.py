@@ -205,12 +205,16 @@ def name_keywords(names: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
     for n in names:
         pieces = n.split("_")
-        vendor = pieces[:next((i for i, p in enumerate(pieces) if p in _ROLE_WORDS), len(pieces))]
+        vendor = pieces
+        for i, piece in enumerate(pieces):
+            if piece in _ROLE_WORDS:
+                vendor = pieces[:i]
+                break
         if len(vendor) == 1 and len(vendor[0]) >= 5 and vendor[0] not in _COMMON_WORDS:
             out.append(vendor[0])
         else:
             words = vendor if len(vendor) > 1 and len("".join(vendor)) >= 5 else pieces
-            out += [sep.join(words) for sep in ("_", "-", "")]
+            out += ("_".join(words), "-".join(words), "".join(words))
     return tuple(dict.fromkeys(out))
 
 
