@@ -202,3 +202,44 @@ def test_import_is_light():
     out = subprocess.run([__import__("sys").executable, "-c", code], capture_output=True, text=True,
                          env={"PYTHONPATH": str(ROOT / "src")})
     assert out.stdout.strip() == "[]", out.stderr
+
+
+# ------------------------------------------------------------------ detect-secrets plugin gates
+
+def _plugin_lines(rng_seed: int) -> dict[str, list[str]]:
+    """Lines each gated plugin reports, in the assignment and boundary forms its own regex
+    accepts (built at run time)."""
+    ibm_value = t.rand(44, t.ALNUM + "_-", seed=rng_seed)
+    akc = "AKC" + t.rand(70, seed=rng_seed)
+    ap = "AP" + "7" + t.rand(20, seed=rng_seed)
+    ibm = [f'{name}{quote}{op}{quote2}{ibm_value}{quote2}'
+           for name in ("ibm_cloud_iam_api_key", "IBM_PASSWORD", "ibm-iam-token", "ibmPwd", "ibm_pass")
+           for quote, op, quote2 in (("", " = ", '"'), ('"', ": ", '"'), ("", ":=", "'"), ("", " => ", ""), ("", "  ", ""))]
+    artifactory = [f"artifactory {v}" for v in (akc, ap)] + [f'ARTIFACTORY_TOKEN="{akc}"', f"artifactory_password:{ap}",
+                                                           f"{akc} # artifactory"]
+    return {"IbmCloudIamDetector": ibm, "ArtifactoryDetector": artifactory}
+
+
+@pytest.mark.parametrize("plugin_name", ["IbmCloudIamDetector", "ArtifactoryDetector"])
+def test_a_plugin_gate_lets_through_every_line_the_plugin_reports(plugin_name):
+    """`shape` decides whether detect-secrets is imported at all: it must match every line
+    the plugin itself would report, or a secret goes unseen."""
+    rule = next(r for r in ds_plugins.RULES if r.plugin == plugin_name)
+    plugin = ds_plugins.plugin(rule)
+    for line in _plugin_lines(7)[plugin_name]:
+        assert any(plugin.analyze_string(line)), f"the plugin itself does not report {line!r}"
+        assert ds_plugins.matches(line, line.lower()), line
+
+
+def test_random_base64_holding_a_vendor_word_does_not_import_detect_secrets():
+    """A certificate's base64 holds `ibm` or starts with `AKC` by chance: no assignment, no
+    boundary, so the plugins that cannot match are not imported (~0.2 s and ~20 MiB)."""
+    lines = ["rMnUVN+HL8cisibMn1lUaJ/8viovxFUcdUBgF4UCVTmLfwUCAwEAAaNCMEAwDwYDVR0TAQH/BAUw",
+             "AKChOBZmLqdWHyGcBvod7bkixTgm2E5P7KN/ed5GIaGHd48HCJqypMWvDzKYC3xm",
+             "374jNUUeAlz+taibmSXaXvMiwzn15Cou08YfxGyqxRxqAQVKL9LFwag0Jl1mpdIC"]
+    code = ("import sys; from tightrope.diff import AddedLine; from tightrope.scan import secrets;"
+            f"r = secrets.scan_lines('ca.pem', [AddedLine(i, x) for i, x in enumerate({lines!r}, 1)]);"
+            "print(len(r), 'detect_secrets' in sys.modules)")
+    out = subprocess.run([__import__("sys").executable, "-c", code], capture_output=True, text=True,
+                         env={"PYTHONPATH": str(ROOT / "src")})
+    assert out.stdout.strip() == "0 False", out.stderr

@@ -51,7 +51,7 @@ class PluginRule(RecordTuple):
     help: str
     min_entropy: float = 2.5  # of the value; below it, the match is dropped
     not_secret: Callable[[str], bool] | None = None  # a value that matches but is not a credential
-    shape: str = ""  # our regex for what the plugin could match: no match, no import
+    shape: str = ""  # our regex for what the plugin could match, boundaries included: no match, no import
 
 
 C, H = Severity.CRITICAL, Severity.HIGH
@@ -64,7 +64,7 @@ RULES: tuple[PluginRule, ...] = (
                shape=r"(?i:AccountKey)=[A-Za-z0-9+/=]{80,}"),
     PluginRule("ArtifactoryDetector", "artifactory", "secret.artifactory-token", "JFrog Artifactory credential",
                H, MED, ("akc", "artifactory"), help_text("your JFrog platform (Identity and Access)"),
-               shape=r"\bAKC[a-zA-Z0-9]{10,}|\bAP[\dABCDEF][a-zA-Z0-9]{8,}"),
+               shape=r"(?:^|[\s=:\"])(?:AKC[a-zA-Z0-9]{10,}|AP[\dABCDEF][a-zA-Z0-9]{8,})(?:[\s\"]|$)"),
     PluginRule("CloudantDetector", "cloudant", "secret.cloudant", "IBM Cloudant credential", H, MED,
                ("cloudant",), help_text("the IBM Cloud console"),
                shape=r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])|(?<![a-z])[a-z]{24}(?![a-z])"),
@@ -73,7 +73,7 @@ RULES: tuple[PluginRule, ...] = (
                shape=r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}"),
     PluginRule("IbmCloudIamDetector", "ibm_cloud_iam", "secret.ibm-cloud-iam-key", "IBM Cloud IAM key", H, MED,
                ("ibm",), help_text("the IBM Cloud console (Manage > Access (IAM) > API keys)"),
-               shape=r"[a-zA-Z0-9_-]{44}"),
+               shape=r"(?i:key|pwd|pass|token)\w*[\]\"' :=>]*[a-zA-Z0-9_-]{44}(?![a-zA-Z0-9_-])"),
     PluginRule("JwtTokenDetector", "jwt", "secret.jwt", "JSON Web Token", H, MED, ("eyj",),
                "A JWT is a bearer credential until it expires: invalidate the session or rotate the signing "
                "key, remove it from the change, and fetch tokens at run time.",
