@@ -170,16 +170,17 @@ def test_prefilter_reports_every_keyword_on_a_line_and_markers_are_not_keywords(
 
 
 def test_prefilter_finds_the_same_once_it_has_searched_enough_to_switch_to_a_dfa(monkeypatch):
-    """The automaton is rebuilt as a DFA after _DFA_AFTER bytes: same matches before and after."""
+    """Each automaton is rebuilt as a DFA after _DFA_AFTER bytes: same matches before and after."""
     text = "api_key = 1; PASSWORD: x; https://h; ghp_ and aws_secret_access_key ñu".lower().encode()
     monkeypatch.setattr(secrets, "_DFA_AFTER", len(text))  # the second search passes it
     pf = secrets.Prefilter(sorted(secrets.keywords()), markers=["://"])
-    first = pf._automaton
     before = pf.matches(text)
-    assert pf._automaton is first
+    assert pf.search(text)
+    first, first_any = pf._automaton._automaton, pf._any_keyword._automaton
     for _ in range(3):
         assert pf.matches(text) == before
-    assert pf._automaton is not first  # switched, and searched the same since
+        assert pf.search(text) and not pf.search(b"zz 0 zz")
+    assert pf._automaton._automaton is not first and pf._any_keyword._automaton is not first_any  # both switched
     assert {pf.words[t] for _, t in before if t >= 0} >= {"api_key", "password", "ghp_"}
 
 

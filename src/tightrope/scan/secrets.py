@@ -70,10 +70,33 @@ _ENCODED = -1  # a tag: the line holds a marker of an encoding (`encodings.LINE_
 _STRUCTURE = -2  # a tag: the line holds the structure of a token that needs no keyword
 
 
-# bytes searched before the automaton is rebuilt as a DFA: it takes ~8 ms to build where the
+# bytes searched before an automaton is rebuilt as a DFA: it takes ~8 ms to build where the
 # default NFA takes ~1 ms, and then searches ~2x faster (~4.5 ms less per MB), so it pays
 # for itself on a large diff or a history and never on a hook's few kilobytes
 _DFA_AFTER = 2 << 20
+
+
+class _Automaton:
+    """An Aho-Corasick automaton (`ahocorasick_rs`) that becomes a DFA once it has searched
+    `_DFA_AFTER` bytes."""
+
+    def __init__(self, patterns: list[bytes]) -> None:
+        import ahocorasick_rs
+
+        self._patterns = patterns
+        self._automaton = ahocorasick_rs.BytesAhoCorasick(patterns)
+        self._searched = 0  # bytes, up to _DFA_AFTER
+
+    def find(self, data: bytes, overlapping: bool = False) -> list[tuple[int, int, int]]:
+        """(pattern index, start, end) of each match in `data`."""
+        if self._searched <= _DFA_AFTER:
+            self._searched += len(data)
+            if self._searched > _DFA_AFTER:
+                import ahocorasick_rs
+
+                self._automaton = ahocorasick_rs.BytesAhoCorasick(
+                    self._patterns, implementation=ahocorasick_rs.Implementation.DFA)
+        return self._automaton.find_matches_as_indexes(data, overlapping=overlapping)
 
 
 class Prefilter:
@@ -84,8 +107,6 @@ class Prefilter:
     regex alternation of them took ~15 ms to compile and ran 5-10x slower."""
 
     def __init__(self, words: Sequence[str], markers: Sequence[str] = ()) -> None:
-        import ahocorasick_rs
-
         self.words = tuple(words)
         self.index = {word: i for i, word in enumerate(self.words)}
         self._keyword_patterns: list[bytes] = [word.encode() for word in self.words]
@@ -97,31 +118,20 @@ class Prefilter:
                     self._keyword_patterns.append(upper.encode())
                     self._tag.append(i)
         self._tag += [_ENCODED] * len(markers)
-        self._patterns = self._keyword_patterns + [m.encode() for m in markers]
-        self._automaton = ahocorasick_rs.BytesAhoCorasick(self._patterns)
-        self._searched = 0  # bytes, up to _DFA_AFTER
-        self._any_keyword: object | None = None  # for `search` (no markers): built on first use
+        self._automaton = _Automaton(self._keyword_patterns + [m.encode() for m in markers])
+        self._any_keyword: _Automaton | None = None  # for `search` (no markers): built on first use
 
     def matches(self, low: bytes) -> list[tuple[int, int]]:
         """(position, keyword index or _ENCODED) of every keyword and marker in `low`."""
-        if self._searched <= _DFA_AFTER:
-            self._searched += len(low)
-            if self._searched > _DFA_AFTER:
-                import ahocorasick_rs
-
-                self._automaton = ahocorasick_rs.BytesAhoCorasick(
-                    self._patterns, implementation=ahocorasick_rs.Implementation.DFA)
         tag = self._tag
-        return [(start, tag[i]) for i, start, _ in self._automaton.find_matches_as_indexes(low, overlapping=True)]
+        return [(start, tag[i]) for i, start, _ in self._automaton.find(low, overlapping=True)]
 
     def search(self, low: str | bytes) -> bool:
         """Does lower-cased `low` hold any keyword?"""
         if self._any_keyword is None:
-            import ahocorasick_rs
-
-            self._any_keyword = ahocorasick_rs.BytesAhoCorasick(self._keyword_patterns)
+            self._any_keyword = _Automaton(self._keyword_patterns)
         data = low.encode("utf-8", "surrogatepass") if isinstance(low, str) else low
-        return bool(self._any_keyword.find_matches_as_indexes(data))
+        return bool(self._any_keyword.find(data))
 
     def found(self, low: str) -> list[int]:
         """Indexes of the keywords lower-cased `low` holds."""
