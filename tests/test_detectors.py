@@ -52,8 +52,7 @@ def test_a_catalogue_entry_becomes_a_detector_once_and_only_when_asked_for():
     CountedFormat.built.clear()
     entries = [CountedFormat(*f) for f in catalog.FORMATS[:3]]
     registry = Detectors([forges.DETECTORS[0], *entries])
-    assert [registry.keywords(i) for i in range(4)] == [forges.DETECTORS[0].keywords,
-                                                       *(f.trigger_keywords for f in entries)]
+    assert list(registry.keywords) == [forges.DETECTORS[0].keywords, *(f.trigger_keywords for f in entries)]
     assert CountedFormat.built == []  # the prefilter's keywords need no detector
     assert registry[0] is forges.DETECTORS[0] and CountedFormat.built == []
     second = registry[2]
@@ -64,7 +63,7 @@ def test_a_catalogue_entry_becomes_a_detector_once_and_only_when_asked_for():
 
 
 def test_every_detector_keeps_the_keywords_the_registry_announced():
-    assert [d.keywords for d in ALL] == [ALL.keywords(i) for i in range(len(ALL))]
+    assert [d.keywords for d in ALL] == list(ALL.keywords)
 
 
 # ------------------------------------------------------------------ checksums

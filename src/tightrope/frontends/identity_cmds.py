@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 from tightrope.errors import EXIT_BLOCKING, EXIT_OK, UsageError
-from tightrope.report import FORMATS
 from tightrope.records import TYPE_CHECKING
+from tightrope.report import FORMATS
 
 if TYPE_CHECKING:
     from tightrope.gitio import StrPath

@@ -13,8 +13,8 @@ from typing import Iterator
 
 from tightrope.errors import GitError, UsageError
 from tightrope.identity import delegation, trailers, verify
-from tightrope.trust import TrustMaterial, landing_branch, load_trust, policy_changes
 from tightrope.records import TYPE_CHECKING
+from tightrope.trust import TrustMaterial, landing_branch, load_trust, policy_changes
 
 if TYPE_CHECKING:
     from tightrope.gitio import StrPath

@@ -62,8 +62,7 @@ class _Candidate(RecordTuple):
 # ------------------------------------------------------------------ prefilter
 
 def keywords() -> frozenset[str]:
-    return (frozenset(k for i in range(len(DETECTORS)) for k in DETECTORS.keywords(i)) | ds_plugins.KEYWORDS
-            | frozenset(keywords_mod.TRIGGERS))
+    return frozenset(k for ks in DETECTORS.keywords for k in ks) | ds_plugins.KEYWORDS | frozenset(keywords_mod.TRIGGERS)
 
 
 _ENCODED = -1  # a tag: the line holds a marker of an encoding (`encodings.LINE_MARKERS`)
@@ -141,7 +140,7 @@ class Prefilter:
 _prefilter_lock = threading.Lock()
 _prefilter: Prefilter | None = None
 _structural: re.Pattern | None = None
-_ALWAYS = tuple(i for i in range(len(DETECTORS)) if not DETECTORS.keywords(i))  # woken by their structure
+_ALWAYS = tuple(i for i, ks in enumerate(DETECTORS.keywords) if not ks)  # woken by their structure
 _STRUCTURAL = tuple(DETECTORS[i] for i in _ALWAYS)
 
 
@@ -269,8 +268,8 @@ _tables_cache: list[_Tables] = []
 def _tables() -> _Tables:
     if not _tables_cache:
         by_word: dict[str, list[int]] = {}
-        for i in range(len(DETECTORS)):
-            for k in DETECTORS.keywords(i):
+        for i, ks in enumerate(DETECTORS.keywords):
+            for k in ks:
                 by_word.setdefault(k, []).append(i)
         index = prefilter().index
         _tables_cache.append(_Tables(

@@ -17,7 +17,8 @@ class Detectors(Sequence[Detector]):
 
     def __init__(self, entries: Sequence[Detector | Format]) -> None:
         self._entries = list(entries)
-        self._keywords = [e.trigger_keywords if isinstance(e, Format) else e.keywords for e in self._entries]
+        # every detector's keywords, in order, without building the catalogue's detectors
+        self.keywords = tuple(e.trigger_keywords if isinstance(e, Format) else e.keywords for e in self._entries)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -30,10 +31,6 @@ class Detectors(Sequence[Detector]):
 
     def __iter__(self) -> Iterator[Detector]:
         return (self[i] for i in range(len(self._entries)))
-
-    def keywords(self, i: int) -> tuple[str, ...]:
-        """The keywords of detector `i`, without building it."""
-        return self._keywords[i]
 
 
 FAMILIES = (ai_vendors, forges, saas, clouds, private_keys, connection_params, urls, basic_auth, catalog,
