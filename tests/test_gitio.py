@@ -1,7 +1,6 @@
 """The diff model against real repositories: what counts as added, and bad input."""
 
 import subprocess
-from pathlib import Path
 
 import pytest
 
